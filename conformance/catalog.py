@@ -1,0 +1,108 @@
+"""The rule catalog (openapi/rules.yaml) as typed data: ids, seed text, expected outcomes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from conformance.errors import ConfigError
+
+AREAS = ("headers", "query", "actors", "grants", "user-client", "customer", "body", "limits",
+         "effects", "protocol")
+ACTORS = ("user", "client", "customer")
+CERTAINTIES = ("documented", "inferred", "guess")
+SOURCES = ("seed", "notes", "design")
+REQUIRED_FIELDS = ("id", "area", "title", "seed", "source", "actors", "settings", "needs",
+                   "expect", "certainty")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    area: str
+    title: str
+    seed: str
+    source: str
+    actors: tuple[str, ...]
+    settings: tuple[str, ...]
+    needs: tuple[str, ...]
+    status: int
+    code: str | None
+    effect: str | None
+    certainty: str
+
+
+@dataclass(frozen=True)
+class Catalog:
+    codes: dict[str, str]
+    rules: tuple[Rule, ...]
+
+    def get(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(rule.id for rule in self.rules)
+
+    def message(self, code: str, *args: str) -> str:
+        """The vendor's developerMessage for a code, with its placeholder filled."""
+        return self.codes[code].format(*args)
+
+
+def default_path() -> Path:
+    return Path(__file__).resolve().parents[1] / "openapi" / "rules.yaml"
+
+
+def load_catalog(path: Path | None = None) -> Catalog:
+    """Read and check the catalog; a malformed one is a ConfigError naming the entry."""
+    path = path or default_path()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read rule catalog {path}: {exc}") from exc
+    codes = {str(k): str(v) for k, v in raw.get("codes", {}).items()}
+    rules = tuple(_rule(entry, codes) for entry in raw.get("rules", []))
+    _check_unique(rule.id for rule in rules)
+    return Catalog(codes=codes, rules=rules)
+
+
+def _rule(entry: dict[str, Any], codes: dict[str, str]) -> Rule:
+    rid = entry.get("id", "?")
+    missing = [f for f in REQUIRED_FIELDS if f not in entry or entry[f] in (None, "")]
+    if missing:
+        raise ConfigError(f"rule {rid}: missing {', '.join(missing)}")
+    expect = entry["expect"]
+    code = expect.get("code")
+    problems = [
+        *(["unknown area"] if entry["area"] not in AREAS else []),
+        *(["unknown actor"] if not set(entry["actors"]) <= set(ACTORS) or not entry["actors"]
+          else []),
+        *(["unknown certainty"] if entry["certainty"] not in CERTAINTIES else []),
+        *(["unknown source"] if entry["source"] not in SOURCES else []),
+        *(["expect.status missing"] if "status" not in expect else []),
+        *([f"code {code} not in codes"] if code and code not in codes else []),
+        *([f"code {code} does not start with the status"]
+          if code and not code.startswith(f"{expect.get('status')}-") else []),
+    ]
+    if problems:
+        raise ConfigError(f"rule {rid}: {'; '.join(problems)}")
+    return Rule(id=rid, area=entry["area"], title=entry["title"], seed=entry["seed"],
+                source=entry["source"], actors=tuple(entry["actors"]),
+                settings=tuple(entry["settings"]), needs=tuple(entry["needs"]),
+                status=int(expect["status"]), code=code, effect=expect.get("effect"),
+                certainty=entry["certainty"])
+
+
+def _check_unique(ids: Iterable[str]) -> None:
+    seen: set[str] = set()
+    for rid in ids:
+        if rid in seen:
+            raise ConfigError(f"rule id {rid} appears twice")
+        seen.add(rid)

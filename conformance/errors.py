@@ -1,0 +1,33 @@
+"""The harness's one exception hierarchy: a harness that cannot run vs a server that broke a rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class HarnessError(Exception):
+    """The harness could not run (exit code 2); subclasses say why."""
+
+    exit_code = 2
+
+
+class ConfigError(HarnessError):
+    """A bad profile, catalog, spec or command line (exit code 2)."""
+
+
+class TargetUnreachable(HarnessError):
+    """The server under test cannot be reached at all (exit code 3)."""
+
+    exit_code = 3
+
+
+class Deviation(AssertionError):
+    """The server under test broke a documented rule; fails a pytest step as it is."""
+
+    def __init__(self, message: str, *, rule_ids: tuple[str, ...] = (), expected: Any = None,
+                 actual: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.rule_ids = rule_ids
+        self.expected = expected
+        self.actual = actual

@@ -1,0 +1,96 @@
+"""Pure data of a conformance run: what was sent, what came back, what it means.
+
+Every output (HTML, JSON, JUnit) is rendered from one RunResult; nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+TRIM_AT = 4000  # characters of a body kept in a result
+
+
+def trim(text: str, limit: int = TRIM_AT) -> str:
+    """Keep reports readable when a server answers megabytes."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... [{len(text) - limit} more characters]"
+
+
+class Outcome(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    NOT_APPLICABLE = "not_applicable"
+    ERROR = "error"  # the check itself could not run to an answer (e.g. the target hung up)
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One HTTP request and its response (or the transport error instead of a response)."""
+
+    method: str
+    url: str
+    request_headers: dict[str, str]
+    request_body: str
+    status: int | None = None
+    response_headers: dict[str, str] = field(default_factory=dict)
+    response_body: str = ""
+    elapsed_ms: float = 0.0
+    error: str | None = None
+
+    def curl(self) -> str:
+        """A shell command that sends the same request."""
+        parts = ["curl", "-i", "-X", self.method, self.url]
+        for name, value in self.request_headers.items():
+            parts += ["-H", f"{name}: {value}"]
+        if self.request_body:
+            parts += ["--data-binary", self.request_body]
+        return " ".join(shlex.quote(p) for p in parts)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One scenario, or one fuzzing finding, and its verdict."""
+
+    id: str
+    kind: str  # "scenario" | "fuzz"
+    name: str
+    outcome: Outcome
+    rule_ids: tuple[str, ...] = ()
+    area: str = ""
+    message: str = ""
+    expected: str = ""
+    actual: str = ""
+    exchanges: tuple[Exchange, ...] = ()
+    duration_s: float = 0.0
+    fingerprint: str = ""  # stable identity of a deviation, for baselines
+
+
+@dataclass(frozen=True)
+class RunMeta:
+    target_name: str
+    base_url: str
+    spec_digest: str
+    started: str
+    duration_s: float
+    versions: dict[str, str]
+    seed: int | None = None
+    stages: tuple[str, ...] = ()
+    stage_durations: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    meta: RunMeta
+    checks: tuple[CheckResult, ...]
+    fuzz_stats: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def failures(self) -> tuple[CheckResult, ...]:
+        return tuple(c for c in self.checks if c.outcome in (Outcome.FAILED, Outcome.ERROR))
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
