@@ -11,13 +11,33 @@ import yaml
 
 from conformance.errors import ConfigError
 
-AREAS = ("headers", "query", "actors", "grants", "user-client", "customer", "body", "limits",
-         "effects", "protocol")
+AREAS = (
+    "headers",
+    "query",
+    "actors",
+    "grants",
+    "user-client",
+    "customer",
+    "body",
+    "limits",
+    "effects",
+    "protocol",
+)
 ACTORS = ("user", "client", "customer")
 CERTAINTIES = ("documented", "inferred", "guess")
 SOURCES = ("seed", "notes", "design")
-REQUIRED_FIELDS = ("id", "area", "title", "seed", "source", "actors", "settings", "needs",
-                   "expect", "certainty")
+REQUIRED_FIELDS = (
+    "id",
+    "area",
+    "title",
+    "seed",
+    "source",
+    "actors",
+    "settings",
+    "needs",
+    "expect",
+    "certainty",
+)
 
 
 @dataclass(frozen=True)
@@ -82,22 +102,37 @@ def _rule(entry: dict[str, Any], codes: dict[str, str]) -> Rule:
     code = expect.get("code")
     problems = [
         *(["unknown area"] if entry["area"] not in AREAS else []),
-        *(["unknown actor"] if not set(entry["actors"]) <= set(ACTORS) or not entry["actors"]
-          else []),
+        *(
+            ["unknown actor"]
+            if not set(entry["actors"]) <= set(ACTORS) or not entry["actors"]
+            else []
+        ),
         *(["unknown certainty"] if entry["certainty"] not in CERTAINTIES else []),
         *(["unknown source"] if entry["source"] not in SOURCES else []),
         *(["expect.status missing"] if "status" not in expect else []),
         *([f"code {code} not in codes"] if code and code not in codes else []),
-        *([f"code {code} does not start with the status"]
-          if code and not code.startswith(f"{expect.get('status')}-") else []),
+        *(
+            [f"code {code} does not start with the status"]
+            if code and not code.startswith(f"{expect.get('status')}-")
+            else []
+        ),
     ]
     if problems:
         raise ConfigError(f"rule {rid}: {'; '.join(problems)}")
-    return Rule(id=rid, area=entry["area"], title=entry["title"], seed=entry["seed"],
-                source=entry["source"], actors=tuple(entry["actors"]),
-                settings=tuple(entry["settings"]), needs=tuple(entry["needs"]),
-                status=int(expect["status"]), code=code, effect=expect.get("effect"),
-                certainty=entry["certainty"])
+    return Rule(
+        id=rid,
+        area=entry["area"],
+        title=entry["title"],
+        seed=entry["seed"],
+        source=entry["source"],
+        actors=tuple(entry["actors"]),
+        settings=tuple(entry["settings"]),
+        needs=tuple(entry["needs"]),
+        status=int(expect["status"]),
+        code=code,
+        effect=expect.get("effect"),
+        certainty=entry["certainty"],
+    )
 
 
 def _check_unique(ids: Iterable[str]) -> None:

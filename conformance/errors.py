@@ -1,4 +1,4 @@
-"""The harness's one exception hierarchy: a harness that cannot run vs a server that broke a rule."""
+"""One exception hierarchy: a harness that cannot run vs a server that broke a rule."""
 
 from __future__ import annotations
 
@@ -24,8 +24,14 @@ class TargetUnreachable(HarnessError):
 class Deviation(AssertionError):
     """The server under test broke a documented rule; fails a pytest step as it is."""
 
-    def __init__(self, message: str, *, rule_ids: tuple[str, ...] = (), expected: Any = None,
-                 actual: Any = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        rule_ids: tuple[str, ...] = (),
+        expected: Any = None,
+        actual: Any = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.rule_ids = rule_ids

@@ -23,11 +23,11 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(argv: Sequence[str], port: int, health_path: str = "/mock/health",
-          timeout: float = 20.0) -> Iterator[str]:
-    """Run `argv` (a server listening on 127.0.0.1:port) until the block ends; yield its root URL."""
-    proc = subprocess.Popen(list(argv), cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+def serve(
+    argv: Sequence[str], port: int, health_path: str = "/mock/health", timeout: float = 20.0
+) -> Iterator[str]:
+    """Run `argv` (a server on 127.0.0.1:port) until the block ends; yield its root URL."""
+    proc = subprocess.Popen(list(argv), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     root = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(proc, root + health_path, timeout)
@@ -60,7 +60,16 @@ def _wait_ready(proc: subprocess.Popen[bytes], url: str, timeout: float) -> None
 def running_mock(*flags: str) -> Iterator[str]:
     """The reference mock in a subprocess; yields the API base URL (…/core/casemgr/v3)."""
     port = free_port()
-    argv = [sys.executable, "-m", "mock_server", "--host", "127.0.0.1", "--port", str(port),
-            "--quiet", *flags]
+    argv = [
+        sys.executable,
+        "-m",
+        "mock_server",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--quiet",
+        *flags,
+    ]
     with serve(argv, port) as root:
         yield root + BASE_PATH

@@ -11,7 +11,9 @@ import yaml
 from conformance.catalog import AREAS, load_catalog
 from conformance.errors import ConfigError
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "create-incoming-email-activity.txt"
+SEED = (
+    Path(__file__).resolve().parents[2] / "shared" / "seed" / "create-incoming-email-activity.txt"
+)
 
 
 def test_catalog_loads_with_unique_complete_entries() -> None:
