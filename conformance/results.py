@@ -6,6 +6,7 @@ Every output (HTML, JSON, JUnit) is rendered from one RunResult; nothing here do
 from __future__ import annotations
 
 import shlex
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -68,6 +69,15 @@ class CheckResult:
     duration_s: float = 0.0
     fingerprint: str = ""  # stable identity of a deviation, for baselines
 
+    @property
+    def identity(self) -> str:
+        """The deviation's stable identity: its fingerprint, else kind and id."""
+        return self.fingerprint or f"{self.kind}:{self.id}"
+
+    @property
+    def is_deviation(self) -> bool:
+        return self.outcome in (Outcome.FAILED, Outcome.ERROR)
+
 
 @dataclass(frozen=True)
 class RunMeta:
@@ -80,6 +90,10 @@ class RunMeta:
     seed: int | None = None
     stages: tuple[str, ...] = ()
     stage_durations: dict[str, float] = field(default_factory=dict)
+    spec_path: str = ""
+    documented_statuses: tuple[int, ...] = ()  # statuses the spec declares for the operation
+    max_examples: int | None = None
+    time_budget_s: float | None = None
 
 
 @dataclass(frozen=True)
@@ -94,3 +108,36 @@ class RunResult:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+class RuleStatus(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    NOT_APPLICABLE = "not_applicable"
+    NOT_CHECKED = "not_checked"
+
+
+def rule_status(checks: Sequence[CheckResult]) -> RuleStatus:
+    """A rule's verdict from the checks tagged with it.
+
+    Failed if any check failed (or could not run), passed if the others passed, not applicable
+    when every check was not applicable, not checked when no check names the rule.
+    """
+    if not checks:
+        return RuleStatus.NOT_CHECKED
+    if any(c.is_deviation for c in checks):
+        return RuleStatus.FAILED
+    if any(c.outcome == Outcome.PASSED for c in checks):
+        return RuleStatus.PASSED
+    return RuleStatus.NOT_APPLICABLE
+
+
+def checks_by_rule(
+    checks: Iterable[CheckResult], rule_ids: Iterable[str]
+) -> dict[str, list[CheckResult]]:
+    """Every rule id (in catalog order) with the checks that name it."""
+    grouped: dict[str, list[CheckResult]] = {rid: [] for rid in rule_ids}
+    for check in checks:
+        for rid in check.rule_ids:
+            grouped.setdefault(rid, []).append(check)
+    return grouped
