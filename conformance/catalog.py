@@ -141,3 +141,19 @@ def _check_unique(ids: Iterable[str]) -> None:
         if rid in seen:
             raise ConfigError(f"rule id {rid} appears twice")
         seen.add(rid)
+
+
+def markdown_table(catalog: Catalog) -> str:
+    """The catalog as the README's table: generated, never typed twice."""
+    lines = [
+        "| id | area | rule | actors | expected | certainty |",
+        "|---|---|---|---|---|---|",
+    ]
+    for rule in catalog.rules:
+        expected = f"{rule.status} `{rule.code}`" if rule.code else str(rule.status)
+        title = rule.title.replace("|", "\\|")
+        lines.append(
+            f"| {rule.id} | {rule.area} | {title} | {', '.join(rule.actors)} | {expected} "
+            f"| {rule.certainty} |"
+        )
+    return "\n".join(lines) + "\n"
