@@ -467,12 +467,10 @@ def harness_fuzz_rate(conf: dict[str, object]) -> tuple[int, float, float]:
     """Cases, seconds and cases/s of the harness's fuzz stage, from its results."""
     stats = conf.get("fuzz_stats") or {}
     assert isinstance(stats, dict)
-    cases = int(
-        next((stats[k] for k in ("cases", "test_cases", "generated", "requests") if k in stats), 0)
-    )
+    cases = int(stats.get("cases_total", 0))
     stages = conf.get("stage_durations") or {}
     assert isinstance(stages, dict)
-    seconds = float(stages.get("fuzz", stats.get("duration_s", 0.0)))
+    seconds = float(stats.get("duration_s") or stages.get("fuzz", 0.0))
     return cases, seconds, (cases / seconds if seconds else 0.0)
 
 
