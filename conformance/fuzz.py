@@ -13,11 +13,9 @@ seed drives Hypothesis); every finding carries the exchange and a curl command.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import json
 import time
-import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -32,7 +30,7 @@ from schemathesis.core.failures import Failure, FailureGroup
 from schemathesis.specs.openapi import checks as oas_checks
 
 from conformance.errors import ConfigError
-from conformance.results import CheckResult, Exchange, Outcome, trim
+from conformance.results import CheckResult, Exchange, Outcome, error_code_of, trim
 
 VENDOR_OPERATION = "create-incoming-email-activity"
 READ_BACK_OPERATION = "get-activity-by-id"
@@ -186,21 +184,6 @@ def anchored(generated: Any, anchor: Mapping[str, Any]) -> Any:
 
 
 # ------------------------------------------------------------------ checks the seed adds
-def error_code_of(body: bytes) -> str | None:
-    """The vendor `code` of a JSON or XML error body, or None."""
-    text = body.decode("utf-8", errors="replace").strip()
-    if text.startswith("<"):
-        with contextlib.suppress(ET.ParseError):
-            node = ET.fromstring(text).find(".//{*}code")
-            return node.text.strip() if node is not None and node.text else None
-        return None
-    with contextlib.suppress(ValueError):
-        doc = json.loads(text)
-        if isinstance(doc, dict) and isinstance(doc.get("code"), str):
-            return str(doc["code"])
-    return None
-
-
 def vendor_error_problem(status: int, body: bytes, knowledge: SeedKnowledge) -> str | None:
     """Why an error answer is not a documented vendor error, or None when it is one."""
     if status < 400:

@@ -5,6 +5,8 @@ Every output (HTML, JSON, JUnit) is rendered from one RunResult; nothing here do
 
 from __future__ import annotations
 
+import json
+import re
 import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -19,6 +21,21 @@ def trim(text: str, limit: int = TRIM_AT) -> str:
     if len(text) <= limit:
         return text
     return f"{text[:limit]}... [{len(text) - limit} more characters]"
+
+
+def error_code_of(body: bytes | str) -> str | None:
+    """The vendor `code` of a JSON or XML error body, or None when it has none."""
+    text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
+    text = text.strip()
+    if text.startswith("<"):
+        match = re.search(r"<(?:\w+:)?code>\s*([^<\s]+)\s*</(?:\w+:)?code>", text)
+        return match.group(1) if match else None
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        return None
+    code = doc.get("code") if isinstance(doc, dict) else None
+    return code if isinstance(code, str) else None
 
 
 class Outcome(StrEnum):
