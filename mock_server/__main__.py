@@ -1,0 +1,127 @@
+"""`mock-server` / `python -m mock_server`: flags and MOCK_* variables -> MockSettings -> uvicorn.
+
+This is the only place that reads the environment. A flag wins over its MOCK_<FLAG> variable;
+a partition setting given by neither falls back to the data file's `settings` block.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from mock_server.data import DataError
+from mock_server.settings import DEFAULT_DATA, MockSettings
+
+TRUE = {"1", "true", "yes", "on"}
+FALSE = {"0", "false", "no", "off"}
+
+
+def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="mock-server", description=__doc__)
+    p.add_argument("--host", default=env.get("MOCK_HOST", "127.0.0.1"))
+    p.add_argument("--port", type=int, default=int(env.get("MOCK_PORT", "8080")))
+    p.add_argument(
+        "--data",
+        type=Path,
+        default=Path(env.get("MOCK_DATA", str(DEFAULT_DATA))),
+        help="seed data file (default: the bundled data/default.yaml)",
+    )
+    _switch(p, "customer-departmentalization", env)
+    _switch(p, "secure-messaging", env)
+    p.add_argument("--max-email-size-mb", type=float, default=_number(env, "MAX_EMAIL_SIZE_MB"))
+    p.add_argument("--max-body-size-kb", type=float, default=_number(env, "MAX_BODY_SIZE_KB"))
+    p.add_argument(
+        "--cors-origin",
+        action="append",
+        dest="cors_origins",
+        default=_list(env, "CORS_ORIGIN"),
+        help="allowed browser origin (repeatable); default: any localhost port",
+    )
+    _switch(p, "validate-responses", env, default=True)
+    p.add_argument(
+        "--quiet",
+        action="store_true",
+        default=_flag(env, "QUIET") or False,
+        help="no per-request log lines",
+    )
+    return p
+
+
+def _env_name(flag: str) -> str:
+    return "MOCK_" + flag.upper().replace("-", "_")
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool | None:
+    raw = env.get(_env_name(name))
+    if raw is None:
+        return None
+    if raw.strip().lower() in TRUE:
+        return True
+    if raw.strip().lower() in FALSE:
+        return False
+    raise SystemExit(f"mock-server: {_env_name(name)}={raw!r} is not true/false")
+
+
+def _switch(
+    p: argparse.ArgumentParser, flag: str, env: Mapping[str, str], default: bool | None = None
+) -> None:
+    from_env = _flag(env, flag)
+    p.add_argument(
+        f"--{flag}",
+        action=argparse.BooleanOptionalAction,
+        default=default if from_env is None else from_env,
+    )
+
+
+def _number(env: Mapping[str, str], name: str) -> float | None:
+    raw = env.get(f"MOCK_{name}")
+    return None if raw is None else float(raw)
+
+
+def _list(env: Mapping[str, str], name: str) -> list[str] | None:
+    raw = env.get(f"MOCK_{name}")
+    return [o.strip() for o in raw.split(",") if o.strip()] if raw else None
+
+
+def settings_from(argv: Sequence[str] | None, env: Mapping[str, str]) -> MockSettings:
+    args = parser(env).parse_args(argv)
+    return MockSettings(
+        host=args.host,
+        port=args.port,
+        data_file=args.data,
+        customer_departmentalization=args.customer_departmentalization,
+        secure_messaging=args.secure_messaging,
+        max_email_size_mb=args.max_email_size_mb,
+        max_body_size_kb=args.max_body_size_kb,
+        cors_origins=tuple(args.cors_origins or ()),
+        validate_responses=args.validate_responses,
+        quiet=args.quiet,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    settings = settings_from(argv, os.environ)
+    import uvicorn
+
+    from mock_server.app import create_app
+
+    try:
+        app = create_app(settings)
+    except DataError as exc:
+        print(f"mock-server: {exc}", file=sys.stderr)
+        return 2
+    if not settings.quiet:
+        print(
+            f"mock-server: http://{settings.host}:{settings.port}/core/casemgr/v3 "
+            f"(Swagger UI at /core/casemgr/v3/ui/)",
+            file=sys.stderr,
+        )
+    uvicorn.run(app, host=settings.host, port=settings.port, access_log=False, log_level="warning")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

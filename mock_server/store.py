@@ -1,0 +1,231 @@
+"""The mock's state: reference data from the seed, plus what creates add, behind one lock.
+
+Rules read the state and creates change it inside `Store.transaction()`, so concurrent requests
+see each create whole and ids never repeat. `reset()` goes back to the seed.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from mock_server.addresses import key
+from mock_server.data import (
+    Actor,
+    Alias,
+    Client,
+    CustomAttribute,
+    IssueType,
+    MessageCenter,
+    SeedData,
+    Upload,
+    User,
+)
+from mock_server.settings import PartitionSettings
+
+FIRST_ACTIVITY_ID = 1001
+TOKEN_LIFETIME_SECONDS = 3600
+
+
+@dataclass
+class Contact:
+    first_name: str
+    last_name: str
+    emails: list[str]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Customer:
+    id: str
+    type: str
+    department: str | None
+    customer_name: str | None
+    contacts: list[Contact]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def addresses(self) -> list[str]:
+        return [a for c in self.contacts for a in c.emails]
+
+
+@dataclass
+class Case:
+    id: str
+    activity_ids: list[str] = field(default_factory=list)
+
+
+class State:
+    """One consistent world: read by the rules, changed by creates (under the store's lock)."""
+
+    def __init__(self, seed: SeedData, partition: PartitionSettings) -> None:
+        self.partition = partition
+        self.departments = {d.lower(): d for d in seed.departments}
+        self.aliases: dict[str, Alias] = {key(a.address): a for a in seed.aliases}
+        self.message_centers: dict[str, MessageCenter] = {
+            m.id.lower(): m for m in seed.message_centers
+        }
+        self.issue_types: dict[str, IssueType] = {i.id: i for i in seed.issue_types}
+        self.custom_attributes: dict[str, CustomAttribute] = {
+            a.name.lower(): a for a in seed.custom_attributes
+        }
+        self.uploads: dict[str, Upload] = {u.alt_id.lower(): u for u in seed.uploads}
+        self.users: dict[str, User] = {u.id: u for u in seed.users}
+        self.grants = {k: frozenset(v) for k, v in seed.grants.items()}
+        self.customers: dict[str, Customer] = {c.id: _customer(c) for c in seed.customers}
+        self.cases: dict[str, Case] = {c: Case(c) for c in seed.cases}
+        self.activities: dict[str, dict[str, Any]] = {}
+        self._address_owners: dict[str, list[str]] = {}
+        for customer in self.customers.values():
+            for address in customer.addresses:
+                self._index(address, customer.id)
+        self._next_activity = FIRST_ACTIVITY_ID
+        self._next_case = _after(self.cases)
+        self._next_customer = _after(self.customers)
+
+    def _index(self, address: str, customer_id: str) -> None:
+        self._address_owners.setdefault(key(address), []).append(customer_id)
+
+    def owners(self, address: str, department: str | None) -> list[Customer]:
+        """Customers holding `address`; within `department` (and shared ones) when it is given."""
+        found = [self.customers[c] for c in self._address_owners.get(key(address), [])]
+        if department is None:
+            return found
+        return [c for c in found if c.department in (None, department)]
+
+    def add_contact_point(self, customer: Customer, address: str) -> None:
+        if not customer.contacts:
+            customer.contacts.append(Contact("", "", []))
+        customer.contacts[0].emails.append(address)
+        self._index(address, customer.id)
+
+    def add_customer(self, customer: Customer) -> Customer:
+        customer.id = str(self._next_customer)
+        self._next_customer += 1
+        self.customers[customer.id] = customer
+        for address in customer.addresses:
+            self._index(address, customer.id)
+        return customer
+
+    def new_case(self) -> Case:
+        case = Case(str(self._next_case))
+        self._next_case += 1
+        self.cases[case.id] = case
+        return case
+
+    def next_activity_id(self) -> str:
+        activity_id = str(self._next_activity)
+        self._next_activity += 1
+        return activity_id
+
+    def snapshot(self) -> dict[str, Any]:
+        """JSON-ready view for GET /mock/state."""
+        return {
+            "settings": asdict(self.partition),
+            "customers": [asdict(c) for c in self.customers.values()],
+            "contactPoints": [
+                {"customerId": c.id, "type": "email", "address": a, "department": c.department}
+                for c in self.customers.values()
+                for a in c.addresses
+            ],
+            "cases": [asdict(c) for c in self.cases.values()],
+            "activities": list(self.activities.values()),
+        }
+
+
+def _customer(seed: Any) -> Customer:
+    contacts = [Contact(c.first_name, c.last_name, list(c.emails)) for c in seed.contacts]
+    return Customer(seed.id, seed.type, seed.department, seed.customer_name, contacts)
+
+
+def _after(ids: dict[str, Any]) -> int:
+    numbers = [int(i) for i in ids if i.isdecimal()]
+    return max(numbers, default=999) + 1
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    method: str
+    path: str
+    status: int
+    code: str | None
+    rule_id: str | None
+    duration_ms: float
+    time: str
+
+
+class RequestLog:
+    """The last N requests, newest last, for GET /mock/requests."""
+
+    def __init__(self, size: int) -> None:
+        self._items: deque[RequestRecord] = deque(maxlen=size)
+        self._lock = threading.Lock()
+
+    def add(self, record: RequestRecord) -> None:
+        with self._lock:
+            self._items.append(record)
+
+    def last(self, limit: int) -> list[RequestRecord]:
+        with self._lock:
+            items = list(self._items)
+        return items[-limit:] if limit > 0 else []
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+class Store:
+    """Owns the state and its lock; injected into the app so tests can share or replace it."""
+
+    def __init__(self, seed: SeedData, partition: PartitionSettings | None = None) -> None:
+        self.seed = seed
+        self.default_partition = partition or seed.partition
+        self.lock = threading.RLock()
+        self.state = State(seed, self.default_partition)
+        self._clients: dict[str, Client] = {c.id: c for c in seed.clients}
+        self._issued: dict[str, Actor] = {}
+
+    @contextmanager
+    def transaction(self) -> Iterator[State]:
+        with self.lock:
+            yield self.state
+
+    def reset(self, partition: PartitionSettings | None = None) -> None:
+        """Back to the seed (and to the start-up settings unless others are given)."""
+        with self.lock:
+            self.state = State(self.seed, partition or self.default_partition)
+
+    @property
+    def partition(self) -> PartitionSettings:
+        return self.state.partition
+
+    def actor_for(self, token: str) -> Actor | None:
+        """The actor a bearer token stands for: seed tokens and tokens issued by the mock."""
+        return self.seed.tokens.get(token) or self._issued.get(token)
+
+    def user(self, user_id: str) -> User | None:
+        return self.state.users.get(user_id)
+
+    def issue_client_token(self, client_id: str, secret: str) -> str | None:
+        """A client-credentials token; issued tokens survive reset (they are sessions, not data)."""
+        client = self._clients.get(client_id)
+        if client is None or not secrets.compare_digest(client.secret, secret):
+            return None
+        token = "mock-" + secrets.token_urlsafe(24)
+        with self.lock:
+            self._issued[token] = Actor("client", client.id)
+        return token
+
+    def activity(self, activity_id: str) -> dict[str, Any] | None:
+        with self.lock:
+            return self.state.activities.get(activity_id)
+
+    def snapshot(self) -> dict[str, Any]:
+        with self.lock:
+            return self.state.snapshot()

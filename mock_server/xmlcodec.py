@@ -1,0 +1,144 @@
+"""XML in and out, shaped like the JSON so one schema validates both.
+
+Reading is safe (defusedxml: no DTD, no entities, no external references) and lenient about
+namespaces: elements and attributes are matched by local name, attributes read as child
+elements (`<case id="1060"/>` is `{"case": {"id": "1060"}}`). The request schema decides the
+shape: an array property is its repeated elements, a boolean is `true`/`false`, an integer is
+decimal digits; anything that does not convert is left as text for the schema to refuse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from xml.etree.ElementTree import Element, ParseError
+from xml.sax.saxutils import escape
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+
+ROOT = "activity"
+Schema = Mapping[str, Any]
+
+
+class XmlBodyError(Exception):
+    """The body is not well-formed, safe XML (or nests beyond reason)."""
+
+
+class XmlRootError(Exception):
+    """The root element is not one `<activity>`."""
+
+
+def local(name: str) -> str:
+    return name.rsplit("}", 1)[-1]
+
+
+def parse(data: bytes, schema: Schema) -> dict[str, Any]:
+    """The request body as the JSON-shaped value the schema describes."""
+    try:
+        root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except (ParseError, DefusedXmlException, ValueError) as exc:
+        raise XmlBodyError(str(exc)) from exc
+    if local(root.tag) != ROOT:
+        raise XmlRootError(local(root.tag))
+    try:
+        value = _object(root, schema)
+    except RecursionError as exc:
+        raise XmlBodyError("nesting too deep") from exc
+    return value
+
+
+def flatten(schema: Schema) -> Schema:
+    """One view of a schema whose `allOf` parts are merged (the spec wraps $refs in allOf)."""
+    parts = schema.get("allOf")
+    if not parts:
+        return schema
+    merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
+    for part in parts:
+        for name, value in flatten(part).items():
+            if name == "properties":
+                merged.setdefault("properties", {}).update(value)
+            else:
+                merged.setdefault(name, value)
+    return merged
+
+
+def _kind(schema: Schema) -> str | None:
+    kind = schema.get("type")
+    if kind is None and "properties" in schema:
+        return "object"
+    return kind if isinstance(kind, str) else None
+
+
+def _children(element: Element) -> list[tuple[str, Element | str]]:
+    """Child elements and attributes, by local name, in document order (attributes first)."""
+    items: list[tuple[str, Element | str]] = [(local(k), v) for k, v in element.attrib.items()]
+    items.extend((local(child.tag), child) for child in element)
+    return items
+
+
+def _object(element: Element, schema: Schema) -> dict[str, Any]:
+    properties = flatten(schema).get("properties", {})
+    grouped: dict[str, list[Element | str]] = {}
+    for name, node in _children(element):
+        grouped.setdefault(name, []).append(node)
+    result: dict[str, Any] = {}
+    for name, nodes in grouped.items():
+        prop = flatten(properties.get(name, {}))
+        if _kind(prop) == "array":
+            items = flatten(prop.get("items", {}))
+            result[name] = [_value(node, items) for node in nodes]
+        elif len(nodes) == 1:
+            result[name] = _value(nodes[0], prop)
+        else:  # repeated where one is expected: a list, which the schema refuses
+            result[name] = [_value(node, prop) for node in nodes]
+    return result
+
+
+def _value(node: Element | str, schema: Schema) -> Any:
+    if isinstance(node, str):
+        return _scalar(node, schema)
+    kind = _kind(schema)
+    structured = bool(len(node) or node.attrib)
+    if kind == "object" and not structured and (node.text or "").strip():
+        return node.text  # text where an object is expected: left for the schema to refuse
+    if kind == "object" or (kind is None and structured):
+        return _object(node, schema)
+    if structured:  # structure where a scalar is expected: keep it for the schema
+        return _object(node, {})
+    return _scalar(node.text or "", schema)
+
+
+def _scalar(text: str, schema: Schema) -> Any:
+    kind = _kind(schema)
+    stripped = text.strip()
+    if kind == "boolean" and stripped in ("true", "false"):
+        return stripped == "true"
+    if kind == "integer" and stripped.isdecimal():
+        return int(stripped)
+    if kind == "array":
+        return [text] if text else []
+    return text
+
+
+def dump(value: Any, root: str) -> bytes:
+    """A JSON-shaped value as XML: lists become repeated elements named after their key."""
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>']
+    _write(parts, root, value)
+    return "".join(parts).encode("utf-8")
+
+
+def _write(parts: list[str], name: str, value: Any) -> None:
+    if isinstance(value, list):
+        for item in value:
+            _write(parts, name, item)
+        return
+    parts.append(f"<{name}>")
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            _write(parts, str(key), item)
+    elif isinstance(value, bool):
+        parts.append("true" if value else "false")
+    elif value is not None:
+        parts.append(escape(str(value)))
+    parts.append(f"</{name}>")
