@@ -7,8 +7,8 @@ KIND is one of:
   reset               read the request, then reset the connection (TCP RST)
   garbage             answer bytes that are not HTTP, then close
   wrong-content-type  answer a well-formed 200 text/html page to every request
-  slow                send a status line, then trickle the headers one byte a second for minutes
-                      (each read succeeds well within any per-read timeout; the answer never ends)
+  slow                wait --delay seconds, then trickle an answer one byte every 0.2 s (a 201
+                      whose headers take minutes to arrive)
   huge-body           answer 400 application/json with a body of --size-mb megabytes, streamed
 
 `GET /mock/health` answers 200 JSON normally, so a test can wait for the server to be ready.
@@ -50,7 +50,7 @@ async def read_request(reader: asyncio.StreamReader) -> str | None:
     return parts[1] if len(parts) > 1 else "/"
 
 
-async def misbehave(kind: str, writer: asyncio.StreamWriter, size_mb: int) -> None:
+async def misbehave(kind: str, writer: asyncio.StreamWriter, size_mb: int, delay: float) -> None:
     """Answer (or not) the way `kind` says; the caller closes the connection afterwards."""
     if kind == "hang":
         await asyncio.sleep(3600)
@@ -71,11 +71,11 @@ async def misbehave(kind: str, writer: asyncio.StreamWriter, size_mb: int) -> No
         )
         await writer.drain()
     elif kind == "slow":
-        writer.write(b"HTTP/1.1 201 Created\r\n")
-        for _ in range(600):
-            writer.write(b"X")
+        await asyncio.sleep(delay)
+        for byte in b"HTTP/1.1 201 Created\r\nLocation: /core/casemgr/v3/activity/1001" * 100:
+            writer.write(bytes([byte]))
             await writer.drain()
-            await asyncio.sleep(1)
+            await asyncio.sleep(0.2)
     elif kind == "huge-body":
         await send_huge(writer, size_mb)
 
@@ -96,7 +96,7 @@ async def send_huge(writer: asyncio.StreamWriter, size_mb: int) -> None:
     await writer.drain()
 
 
-def handler(kind: str, size_mb: int):  # type: ignore[no-untyped-def]
+def handler(kind: str, size_mb: int, delay: float):  # type: ignore[no-untyped-def]
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while (path := await read_request(reader)) is not None:
@@ -104,7 +104,7 @@ def handler(kind: str, size_mb: int):  # type: ignore[no-untyped-def]
                     writer.write(HEALTH)
                     await writer.drain()
                     continue
-                await misbehave(kind, writer, size_mb)
+                await misbehave(kind, writer, size_mb, delay)
                 break
         except (ConnectionError, OSError):
             pass
@@ -115,8 +115,10 @@ def handler(kind: str, size_mb: int):  # type: ignore[no-untyped-def]
     return handle
 
 
-async def serve(kind: str, port: int, size_mb: int) -> None:
-    server = await asyncio.start_server(handler(kind, size_mb), "127.0.0.1", port, limit=MAX_HEAD)
+async def serve(kind: str, port: int, size_mb: int, delay: float) -> None:
+    server = await asyncio.start_server(
+        handler(kind, size_mb, delay), "127.0.0.1", port, limit=MAX_HEAD
+    )
     async with server:
         await server.serve_forever()
 
@@ -128,9 +130,10 @@ def main() -> None:
     parser.add_argument("kind", choices=KINDS)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--size-mb", type=int, default=64, help="huge-body only")
+    parser.add_argument("--delay", type=float, default=5.0, help="slow only: seconds")
     args = parser.parse_args()
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(args.kind, args.port, args.size_mb))
+        asyncio.run(serve(args.kind, args.port, args.size_mb, args.delay))
 
 
 if __name__ == "__main__":
