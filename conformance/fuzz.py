@@ -38,6 +38,16 @@ MODES = (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGAT
 # Statuses a schema-invalid request may get: Schemathesis's defaults plus the spec's 413.
 REJECTION_STATUSES = ["400", "401", "403", "404", "405", "406", "413", "415", "422", "5xx"]
 DROPPED_HEADERS = {"content-length", "connection", "accept-encoding"}
+# Headers pinned to valid values in negative cases. The spec's enums are stricter than the
+# negotiation the seed and the design describe: `*/*` and q-lists are honoured in Accept and
+# Accept-Language, an empty header takes its default (HDR-03), and an X-egain-error-message other
+# than `yes` only means "no userMessage". An off-enum value of theirs is not negative data; the
+# scenarios (HDR-01..HDR-07) check these headers exactly.
+LENIENT_HEADERS = {
+    "Accept": "application/json",
+    "Accept-Language": "en-US",
+    "X-egain-error-message": "yes",
+}
 
 Progress = Callable[[str, int, int], None]  # (label, cases done, cases planned)
 
@@ -388,7 +398,8 @@ def _operation(schema: schemathesis.BaseSchema, operation_id: str) -> Any:
 
 
 def _strategy(operation: Any, mode: schemathesis.GenerationMode, target: FuzzTarget) -> Any:
-    plain = operation.as_strategy(generation_mode=mode)
+    pinned = LENIENT_HEADERS if mode.is_negative else None
+    plain = operation.as_strategy(generation_mode=mode, headers=pinned)
     anchor = baseline_body(target.data) if operation.method.upper() == "POST" else None
     if mode.is_negative or anchor is None:
         return plain
