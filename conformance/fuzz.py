@@ -428,6 +428,7 @@ def _drive(run: _Run, operation_id: str, strategy: Any, seed: int) -> None:
     def fuzz(case: Any) -> None:
         _one_case(run, operation_id, case)
 
+    done_before = run.done
     try:
         fuzz()
     except _BudgetSpent:
@@ -436,6 +437,7 @@ def _drive(run: _Run, operation_id: str, strategy: Any, seed: int) -> None:
         run.stopped = run.lost_target = str(exc)
     except hypothesis.errors.Unsatisfiable:
         pass  # the strategy produced no usable case; the stats show zero cases for it
+    run.planned -= run.options.max_examples - (run.done - done_before)  # fewer than planned
 
 
 def _one_case(run: _Run, operation_id: str, case: Any) -> None:
