@@ -45,6 +45,7 @@ DEFAULT_MAX_EXAMPLES = 50
 DEFAULT_TIME_BUDGET_S = 120.0
 STAGES = ("scenarios", "fuzz")
 VENDOR_OPERATION = "create-incoming-email-activity"
+READ_BACK_OPERATION = "get-activity-by-id"
 VERSIONED = (
     "egain-email-activity-conformance",
     "schemathesis",
@@ -338,11 +339,18 @@ def execute(plan: RunPlan, display: Display) -> RunResult:
         stages=plan.stages,
         stage_durations=durations,
         spec_path=_shown_path(plan.harness.spec_path),
-        documented_statuses=tuple(sorted(plan.knowledge.statuses.get(VENDOR_OPERATION, ()))),
+        documented_statuses=_documented_statuses(plan),
         max_examples=plan.max_examples if "fuzz" in plan.stages else None,
         time_budget_s=plan.time_budget_s if "fuzz" in plan.stages else None,
     )
     return RunResult(meta=meta, checks=tuple(checks), fuzz_stats=fuzz_stats)
+
+
+def _documented_statuses(plan: RunPlan) -> tuple[int, ...]:
+    """Statuses the spec declares for the operations this run sends requests to."""
+    operations = [VENDOR_OPERATION, *([READ_BACK_OPERATION] if plan.profile.read_back else [])]
+    statuses = plan.knowledge.statuses
+    return tuple(sorted({s for op in operations for s in statuses.get(op, ())}))
 
 
 def _timed(durations: dict[str, float], stage: str, work: Callable[[], Any]) -> Any:

@@ -14,6 +14,10 @@ from enum import StrEnum
 from typing import Any
 
 TRIM_AT = 4000  # characters of a body kept in a result
+# Transport headers curl sets itself; copying them could contradict the body it sends.
+CURL_COMPUTES = frozenset(
+    {"content-length", "connection", "accept-encoding", "host", "transfer-encoding"}
+)
 
 
 def trim(text: str, limit: int = TRIM_AT) -> str:
@@ -63,7 +67,8 @@ class Exchange:
         """A shell command that sends the same request."""
         parts = ["curl", "-i", "-X", self.method, self.url]
         for name, value in self.request_headers.items():
-            parts += ["-H", f"{name}: {value}"]
+            if name.lower() not in CURL_COMPUTES:
+                parts += ["-H", f"{name}: {value}"]
         if self.request_body:
             parts += ["--data-binary", self.request_body]
         return " ".join(shlex.quote(p) for p in parts)
