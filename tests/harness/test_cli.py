@@ -7,6 +7,7 @@ errors are checked in-process (they stop before the first request).
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -71,7 +72,13 @@ def test_against_a_broken_server_exits_1_and_the_report_shows_the_rule_and_curl(
         assert statuses["ACT-03"] == "failed"
         broken = [d for d in results["deviations"] if "ACT-03" in d["rule_ids"]]
         assert broken and broken[0]["curl"][0].startswith("curl -i -X POST")
-        assert "Bearer user-viewer-token" in broken[0]["curl"][0]  # the reproduction's actor
+        curl = broken[0]["curl"][0]
+        assert "Bearer user-viewer-token" in curl  # the reproduction's actor
+        if shutil.which("curl"):  # pasted into a shell, it reproduces the deviation
+            replay = subprocess.run(
+                ["bash", "-c", curl], capture_output=True, text=True, timeout=30
+            )
+            assert replay.stdout.split("\r\n", 1)[0].split()[1] == "201", replay.stdout[:500]
         html = (report / "report.html").read_text()
         assert "Does not conform" in html and 'id="rule-ACT-03"' in html
         assert "curl -i -X POST" in html
