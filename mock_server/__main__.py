@@ -7,6 +7,7 @@ a partition setting given by neither falls back to the data file's `settings` bl
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -104,6 +105,8 @@ def settings_from(argv: Sequence[str] | None, env: Mapping[str, str]) -> MockSet
 
 def main(argv: Sequence[str] | None = None) -> int:
     settings = settings_from(argv, os.environ)
+    # Connexion warns on every request that the operation reads two media types: noise here.
+    logging.getLogger("connexion.operations.openapi").setLevel(logging.ERROR)
     import uvicorn
 
     from mock_server.app import create_app

@@ -73,7 +73,7 @@ def locale(accept_language: str | None) -> str | None:
             continue
         if value == "*":
             return DEFAULT_LOCALE
-        found = _LOCALE_BY_KEY.get(value.replace("_", "-"))
+        found = _LOCALE_BY_KEY.get(value)
         if found:
             return found
     return None

@@ -9,7 +9,7 @@ dotted path without array indexes. Each error also names the catalog rule it enf
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,8 @@ from mock_server.errors import ApiError
 
 REQUEST_SCHEMA = "CreateEmailActivityRequest"
 _CODE_ORDER = {"400-146": 0, "400-147": 1, "400-387": 2, "400-152": 3}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _DATE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", re.I)
 
 # (attribute prefix, rule id) for 400-152 and 400-146; the first matching prefix wins.
@@ -100,15 +102,29 @@ class BodyValidator:
 
     def validate(self, body: Any) -> None:
         """Raise the ApiError of the first problem (by code order, then attribute)."""
-        errors = [_classify(e) for e in _leaves(self._validator.iter_errors(body))]
+        errors = [_classify(e) for e in self._validator.iter_errors(body)]
         if errors:
             code, attribute = min(errors, key=lambda e: (_CODE_ORDER[e[0]], e[1]))
             raise ApiError(400, code, (attribute,), rule_for(code, attribute))
+        bad_text = next(_unstorable_text(body, ()), None)
+        if bad_text is not None:
+            raise ApiError(400, "400-152", (bad_text,), rule_for("400-152", bad_text))
 
 
-def _leaves(errors: Iterable[ValidationError]) -> Iterable[ValidationError]:
-    """oneOf/anyOf errors stand for themselves: their sub-errors would blame the wrong branch."""
-    yield from errors
+def _unstorable_text(node: Any, path: tuple[str, ...]) -> Iterator[str]:
+    """Strings no XML 1.0 document or UTF-8 answer can carry: control characters, lone surrogates.
+
+    Accepting them would store an activity that the read-back (JSON or XML) cannot represent.
+    """
+    if isinstance(node, str):
+        if _CONTROL.search(node) or _SURROGATE.search(node):
+            yield ".".join(path)
+    elif isinstance(node, dict):
+        for name, value in node.items():
+            yield from _unstorable_text(value, (*path, str(name)))
+    elif isinstance(node, list):
+        for item in node:
+            yield from _unstorable_text(item, path)
 
 
 def _path(error: ValidationError, extra: str | None = None) -> str:

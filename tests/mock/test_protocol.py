@@ -95,6 +95,18 @@ def test_check_order_first_failing_check_wins(api: Api) -> None:
     assert text.json()["code"] == "415-100"
 
 
+@pytest.mark.parametrize("text", ["nul\u0000here", "bell\u0007", "lone \ud83d surrogate"])
+def test_text_no_answer_could_carry_is_refused(api: Api, text: str) -> None:
+    import json
+
+    data = json.dumps(user_body(subject=text)).encode()  # ensure_ascii keeps \\u escapes
+    response = raw_post(api, data, "application/json")
+    assert_vendor_error(response, 400, "400-152")
+    assert "'subject'" in response.json()["developerMessage"]
+    emoji = api.create(user_body(subject="ok \U0001f600"))
+    assert api.activity(emoji)["subject"] == "ok \U0001f600"
+
+
 def test_wrong_types_everywhere_are_400s(api: Api) -> None:
     for body in ({"type": []}, {"type": {"value": 5}}, {"payload": "x", "type": None},
                  {"attachments": {"attachment": {"altId": 1}}}, {"case": {"id": -1}}):  # fmt: skip

@@ -46,7 +46,11 @@ def check(rule_id: str) -> Callable[[Callable[[Api], None]], Callable[[Api], Non
 @check("HDR-01")
 def _(api: Api) -> None:
     expect_rule(api, api.create(user_body(), headers={"Accept-Language": "xx-XX"}), "HDR-01")
-    expect_rule(api, api.create(user_body(), headers={"Accept-Language": "en"}), "HDR-01")
+    for locale in ("en", "en_US", "en-GB", "*;q=0"):
+        response = api.create(user_body(), headers={"Accept-Language": locale})
+        expect_rule(api, response, "HDR-01")
+    browser = api.create(user_body(), headers={"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.8"})
+    assert browser.status_code == 201
 
 
 @check("HDR-02")
@@ -756,7 +760,8 @@ def _(api: Api) -> None:
 @check("PRT-03")
 def _(api: Api) -> None:
     hostile = [b"\xff\xfe\x00bad", b"[1, 2", b"null", b"1e999999", b'{"a": NaN}',
-               b"[" * 100_000, b'{"subject": 5}', b'{"type": "email"}']  # fmt: skip
+               b"[" * 100_000, b'{"subject": 5}', b'{"type": "email"}',
+               b'{"subject": "\\u0000"}', b'{"subject": "\\ud83d"}']  # fmt: skip
     for raw in hostile:
         response = api.session.post(api.base + "/activity/email/general", data=raw,
                                     headers={"Authorization": f"Bearer {USER}",
