@@ -10,6 +10,7 @@ import argparse
 import logging
 import os
 import sys
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -105,8 +106,10 @@ def settings_from(argv: Sequence[str] | None, env: Mapping[str, str]) -> MockSet
 
 def main(argv: Sequence[str] | None = None) -> int:
     settings = settings_from(argv, os.environ)
+    # connexion imports starlette.testclient, which warns about httpx; nothing for our users.
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     # Connexion warns on every request that the operation reads two media types: noise here.
-    logging.getLogger("connexion.operations.openapi").setLevel(logging.ERROR)
+    logging.getLogger("connexion.operations.openapi3").setLevel(logging.ERROR)
     import uvicorn
 
     from mock_server.app import create_app
