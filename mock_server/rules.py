@@ -373,9 +373,10 @@ def _check_custom_attribute(state: State, attribute: Mapping[str, Any]) -> None:
 
 
 def _upload(state: State, attachment: Mapping[str, Any]) -> Upload:
-    upload = state.uploads.get(str(attachment.get("altId", "")).lower())
+    alt_id = str(attachment.get("altId", ""))
+    upload = state.uploads.get(alt_id.lower())
     if upload is None:
-        raise invalid("attachments.attachment.altId", "BODY-15")
+        raise not_found_ids(alt_id, "BODY-15")
     if attachment.get("inline") is True and not attachment.get("contentId"):
         raise missing("attachments.attachment.contentId", "BODY-16")
     return upload

@@ -605,7 +605,8 @@ def _(api: Api) -> None:
     expect_rule(api, api.create(missing), "BODY-15", "attachments.attachment.altId")
     unknown = user_body(attachments={"attachment": [{"altId": "no-such-upload"}]})
     response = api.create(unknown)
-    assert response.status_code == 400 and response.json()["code"] == "400-152"
+    assert response.status_code == 400 and response.json()["code"] == "400-194"
+    assert "no-such-upload" in response.json()["developerMessage"]
     assert api.last_request()["rule_id"] == "BODY-15"
     good = user_body(attachments={"attachment": [{"altId": UPLOADS[0]}]})
     stored = api.activity(api.create(good))["attachments"]["attachment"]
