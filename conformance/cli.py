@@ -285,11 +285,23 @@ def _read_spec(path: Path) -> bytes:
 
 
 def probe(base_url: str, timeout_s: float) -> None:
-    """Any HTTP answer proves the target is there; a refused or unresolvable host does not."""
+    """A refused, unresolvable or unconnectable host is not there (exit 3); a host that accepts
+    the connection and then hangs, resets or answers garbage is there and broken: the stages
+    run, record each failure and write the reports (exit 1)."""
     try:
         requests.get(base_url, timeout=min(timeout_s, 10.0), allow_redirects=False)
-    except requests.RequestException as exc:
+    except requests.ConnectTimeout as exc:
         raise TargetUnreachable(f"cannot reach the target at {base_url}: {_reason(exc)}") from exc
+    except requests.ConnectionError as exc:
+        if _reason(exc) in _NOBODY_THERE:
+            raise TargetUnreachable(
+                f"cannot reach the target at {base_url}: {_reason(exc)}") from exc
+    except requests.RequestException:
+        pass  # it answered, badly (e.g. a read timeout): the stages will say how
+
+
+_NOBODY_THERE = ("connection refused", "name or service not known", "nodename nor servname",
+                 "no route to host", "temporary failure in name resolution")
 
 
 def _reason(exc: requests.RequestException) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from conformance.results import trim
+
 
 class HarnessError(Exception):
     """The harness could not run (exit code 2); subclasses say why."""
@@ -32,6 +34,9 @@ class Deviation(AssertionError):
         expected: Any = None,
         actual: Any = None,
     ) -> None:
+        # Trimmed: a message may quote a server's answer, and a hostile server answers megabytes
+        # (kept whole, 250 scenarios x 32 MB ran the harness out of memory).
+        message = trim(message)
         super().__init__(message)
         self.message = message
         self.rule_ids = rule_ids
