@@ -295,13 +295,19 @@ def probe(base_url: str, timeout_s: float) -> None:
     except requests.ConnectionError as exc:
         if _reason(exc) in _NOBODY_THERE:
             raise TargetUnreachable(
-                f"cannot reach the target at {base_url}: {_reason(exc)}") from exc
+                f"cannot reach the target at {base_url}: {_reason(exc)}"
+            ) from exc
     except requests.RequestException:
         pass  # it answered, badly (e.g. a read timeout): the stages will say how
 
 
-_NOBODY_THERE = ("connection refused", "name or service not known", "nodename nor servname",
-                 "no route to host", "temporary failure in name resolution")
+_NOBODY_THERE = (
+    "connection refused",
+    "name or service not known",
+    "nodename nor servname",
+    "no route to host",
+    "temporary failure in name resolution",
+)
 
 
 def _reason(exc: requests.RequestException) -> str:
