@@ -1,0 +1,206 @@
+"""The pytest plugin that runs the Gherkin scenarios against a target (`-p conformance.plugin`).
+
+Options: --target PROFILE, --base-url URL, --setting key=value (repeatable). Fixtures: profile,
+catalog, spec_checks, recorder, client, ctx. Each scenario becomes one CheckResult, collected in
+`config.stash[RESULTS]`: skips whose reason starts with "not applicable:" are NOT_APPLICABLE, a
+Deviation is FAILED, any other exception (or a skip without that reason) is ERROR.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conformance.catalog import AREAS, Catalog, load_catalog
+from conformance.client import ApiClient, Recorder
+from conformance.errors import ConfigError, Deviation, TargetUnreachable
+from conformance.profile import Profile, load_profile
+from conformance.results import CheckResult, Outcome
+from conformance.settings import HarnessSettings
+from conformance.steps.checks import SpecChecks, load_spec_checks
+from conformance.steps.context import NOT_APPLICABLE, ScenarioContext
+
+pytest_plugins = ["conformance.steps.given", "conformance.steps.when", "conformance.steps.then"]
+
+RESULTS = pytest.StashKey[list[CheckResult]]()
+UNREACHABLE = pytest.StashKey[TargetUnreachable]()
+RECORDER = pytest.StashKey[Recorder]()
+SCENARIO_NAME = pytest.StashKey[str]()
+REPORTS = pytest.StashKey[list[tuple[pytest.TestReport, Any]]]()
+CATALOG = pytest.StashKey[Catalog]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("conformance", "conformance scenarios against a target")
+    group.addoption("--target", metavar="PROFILE", help="target profile (YAML)")
+    group.addoption("--base-url", metavar="URL", help="override the profile's base_url")
+    group.addoption(
+        "--setting",
+        metavar="KEY=VALUE",
+        action="append",
+        default=[],
+        help="override one of the profile's settings (repeatable)",
+    )
+    group.addoption("--spec-path", metavar="FILE", help="OpenAPI document (default: the project's)")
+    group.addoption("--catalog-path", metavar="FILE", help="rule catalog (default: the project's)")
+
+
+def harness_settings(config: pytest.Config) -> HarnessSettings:
+    defaults = HarnessSettings()
+    spec, catalog = config.getoption("--spec-path"), config.getoption("--catalog-path")
+    return HarnessSettings(
+        spec_path=Path(spec) if spec else defaults.spec_path,
+        catalog_path=Path(catalog) if catalog else defaults.catalog_path,
+    )
+
+
+def parse_settings(pairs: list[str]) -> dict[str, str]:
+    settings: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"--setting expects key=value, got {pair!r}")
+        settings[key.strip()] = value.strip()
+    return settings
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register every rule id and area as a marker, so --strict-markers accepts the tags."""
+    catalog = load_catalog(harness_settings(config).catalog_path)
+    for rule in catalog.rules:
+        config.addinivalue_line("markers", f"{rule.id}: {rule.title}")
+    for area in AREAS:
+        config.addinivalue_line("markers", f"{area}: rules of the {area} area")
+    config.stash[RESULTS] = []
+    config.stash[CATALOG] = catalog
+
+
+@pytest.fixture(scope="session")
+def harness(pytestconfig: pytest.Config) -> HarnessSettings:
+    return harness_settings(pytestconfig)
+
+
+@pytest.fixture(scope="session")
+def catalog(harness: HarnessSettings) -> Catalog:
+    return load_catalog(harness.catalog_path)
+
+
+@pytest.fixture(scope="session")
+def spec_checks(harness: HarnessSettings) -> SpecChecks:
+    return load_spec_checks(harness.spec_path)
+
+
+@pytest.fixture(scope="session")
+def profile(pytestconfig: pytest.Config) -> Profile:
+    target = pytestconfig.getoption("--target")
+    if not target:
+        raise ConfigError("no target profile: pass --target PROFILE")
+    return load_profile(
+        Path(target),
+        base_url=pytestconfig.getoption("--base-url"),
+        settings=parse_settings(pytestconfig.getoption("--setting")),
+    )
+
+
+@pytest.fixture
+def recorder(request: pytest.FixtureRequest) -> Recorder:
+    recorder = Recorder()
+    request.node.stash[RECORDER] = recorder
+    return recorder
+
+
+@pytest.fixture
+def client(profile: Profile, recorder: Recorder) -> ApiClient:
+    return ApiClient(profile.base_url, profile.timeout_seconds, recorder)
+
+
+@pytest.fixture
+def ctx(request: pytest.FixtureRequest, profile: Profile, catalog: Catalog) -> ScenarioContext:
+    return ScenarioContext(
+        profile=profile, catalog=catalog, rule_ids=rule_ids_of(request.node, catalog)
+    )
+
+
+def rule_ids_of(item: pytest.Item, catalog: Catalog) -> tuple[str, ...]:
+    names = {mark.name for mark in item.iter_markers()}
+    return tuple(rid for rid in catalog.ids if rid in names)
+
+
+def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
+    request.node.stash[SCENARIO_NAME] = scenario.name
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    item.stash.setdefault(REPORTS, []).append((report, call.excinfo))
+    if report.when == "teardown":
+        result = _check_result(item)
+        item.config.stash[RESULTS].append(result)
+        _stop_if_unreachable(item, call)
+    return report
+
+
+def _stop_if_unreachable(item: pytest.Item, call: pytest.CallInfo[None]) -> None:
+    for _, excinfo in item.stash[REPORTS]:
+        if excinfo is not None and isinstance(excinfo.value, TargetUnreachable):
+            item.config.stash[UNREACHABLE] = excinfo.value
+            item.session.shouldstop = f"target unreachable: {excinfo.value}"
+
+
+def _check_result(item: pytest.Item) -> CheckResult:
+    catalog = item.config.stash[CATALOG]
+    rule_ids = rule_ids_of(item, catalog)
+    names = {mark.name for mark in item.iter_markers()}
+    area = next((a for a in AREAS if a in names), catalog.get(rule_ids[0]).area if rule_ids else "")
+    name = item.stash.get(SCENARIO_NAME, item.name)
+    outcome, message, expected, actual = _verdict(item.stash[REPORTS])
+    recorder = item.stash.get(RECORDER, None)
+    return CheckResult(
+        id=item.nodeid,
+        kind="scenario",
+        name=name,
+        outcome=outcome,
+        rule_ids=rule_ids,
+        area=area,
+        message=message,
+        expected=expected,
+        actual=actual,
+        exchanges=tuple(recorder.exchanges) if recorder else (),
+        duration_s=round(sum(r.duration for r, _ in item.stash[REPORTS]), 4),
+        fingerprint=f"{','.join(rule_ids)}:{name}",
+    )
+
+
+def _verdict(reports: list[tuple[pytest.TestReport, Any]]) -> tuple[Outcome, str, str, str]:
+    for report, excinfo in reports:
+        if report.skipped:
+            reason = _skip_reason(report)
+            if reason.startswith(NOT_APPLICABLE):
+                return Outcome.NOT_APPLICABLE, reason, "", ""
+            return Outcome.ERROR, f"skipped without a not-applicable reason: {reason}", "", ""
+        if report.failed:
+            return _failure(report, excinfo)
+    return Outcome.PASSED, "", "", ""
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+    return reason.removeprefix("Skipped: ")
+
+
+def _failure(report: pytest.TestReport, excinfo: Any) -> tuple[Outcome, str, str, str]:
+    exc = excinfo.value if excinfo is not None else None
+    if isinstance(exc, Deviation):
+        return Outcome.FAILED, exc.message, _text(exc.expected), _text(exc.actual)
+    if isinstance(exc, AssertionError) and report.when == "call":
+        return Outcome.FAILED, str(exc), "", ""
+    text = f"{type(exc).__name__}: {exc}" if exc is not None else str(report.longrepr)
+    return Outcome.ERROR, f"{report.when}: {text}", "", ""
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)

@@ -1,0 +1,132 @@
+"""When: send the request the Given steps built, and check the answer's shape against the spec."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+from pytest_bdd import parsers, when
+
+from conformance import requests_builder as build
+from conformance.client import ApiClient
+from conformance.settings import HarnessSettings
+from conformance.steps import checks
+from conformance.steps.context import ScenarioContext, not_applicable
+
+JSON = "application/json"
+XML = "application/xml"
+
+
+def request_headers(ctx: ScenarioContext) -> dict[str, str]:
+    headers = {"Accept-Language": "en-US", "Accept": JSON, "Content-Type": XML if ctx.xml else JSON}
+    if ctx.authorization is not None:
+        headers["Authorization"] = ctx.authorization
+    headers.update(ctx.headers)
+    return {k: v for k, v in headers.items() if k.lower() not in ctx.omitted_headers}
+
+
+def request_body(ctx: ScenarioContext) -> str | bytes | None:
+    if ctx.no_body:
+        return None
+    if ctx.raw_body is not None:
+        return ctx.raw_body
+    if ctx.xml:
+        return build.to_xml(ctx.body, namespace=ctx.xml_namespace, as_attributes=ctx.xml_attributes)
+    return build.to_json(ctx.body)
+
+
+def send(
+    ctx: ScenarioContext,
+    client: ApiClient,
+    spec_checks: checks.SpecChecks,
+    harness: HarnessSettings,
+    method: str = "POST",
+) -> requests.Response:
+    """Send the scenario's request; every answer must have the shape the spec gives it."""
+    headers = request_headers(ctx)
+    ctx.response = client.send(
+        method, harness.operation_path, headers, request_body(ctx), ctx.params
+    )
+    ctx.stored = None
+    conform(ctx, spec_checks, headers.get("Accept"))
+    return ctx.response
+
+
+def conform(ctx: ScenarioContext, spec_checks: checks.SpecChecks, accept: str | None) -> None:
+    response = ctx.last_response()
+    if response.status_code >= 400:
+        checks.check_error_shape(spec_checks, response, accept, ("PRT-02", "HDR-05"))
+    elif response.status_code == 201:
+        checks.created_id(response, ("EFF-01",))
+
+
+@when("the request is sent")
+def request_is_sent(
+    ctx: ScenarioContext,
+    client: ApiClient,
+    spec_checks: checks.SpecChecks,
+    harness: HarnessSettings,
+) -> None:
+    send(ctx, client, spec_checks, harness)
+
+
+@when(parsers.re(r'the request is sent with method "(?P<method>[A-Z]+)"'))
+def request_is_sent_with(
+    ctx: ScenarioContext,
+    client: ApiClient,
+    spec_checks: checks.SpecChecks,
+    harness: HarnessSettings,
+    method: str,
+) -> None:
+    send(ctx, client, spec_checks, harness, method)
+
+
+@when(parsers.re(r'the request is sent again without "(?P<path>[^"]+)"'))
+def sent_again_without(
+    ctx: ScenarioContext,
+    client: ApiClient,
+    spec_checks: checks.SpecChecks,
+    harness: HarnessSettings,
+    path: str,
+) -> None:
+    build.remove_path(ctx.body, path)
+    send(ctx, client, spec_checks, harness)
+
+
+@when(parsers.re(r'the request is sent again to the other department without "(?P<path>[^"]+)"'))
+def sent_again_elsewhere(
+    ctx: ScenarioContext,
+    client: ApiClient,
+    spec_checks: checks.SpecChecks,
+    harness: HarnessSettings,
+    path: str,
+) -> None:
+    build.set_path(ctx.body, "department.name", ctx.need("data.other_department"))
+    build.set_path(
+        ctx.body, "payload.email.emailAddresses.receiver", ctx.need("data.other_department_alias")
+    )
+    build.remove_path(ctx.body, path)
+    send(ctx, client, spec_checks, harness)
+
+
+@when("a user sends a request from the same address without a customer element")
+def user_sends_from_same_address(
+    ctx: ScenarioContext,
+    client: ApiClient,
+    spec_checks: checks.SpecChecks,
+    harness: HarnessSettings,
+) -> None:
+    address = build.get_path(ctx.body, "payload.email.emailAddresses.from") or ctx.fresh[-1]
+    ctx.actor, ctx.xml = "user", False
+    ctx.authorization = f"Bearer {ctx.need('tokens.user')}"
+    ctx.body = user_body(ctx)
+    build.set_path(ctx.body, "payload.email.emailAddresses.from", address)
+    ctx.body.pop("customer", None)
+    send(ctx, client, spec_checks, harness)
+
+
+def user_body(ctx: ScenarioContext) -> dict[str, Any]:
+    try:
+        return build.baseline("user", ctx.profile)
+    except build.MissingData as missing:
+        not_applicable(f"profile has no {missing.key}")

@@ -1,0 +1,60 @@
+@limits
+Feature: Size limits
+  The partition settings "Maximum body size for retriever (KB)" and "Maximum email size for
+  retriever (MB)" bound the email content and the whole email.
+
+  @LIM-01
+  Scenario Outline: Content over the body size limit is refused (<format>)
+    Given the actor is a user
+    And a valid request body
+    And the body is sent as <format>
+    And the text content is one byte over the body size limit
+    When the request is sent
+    Then the request is refused with status 400 and code "400-152"
+    And the error names the attribute "payload.email.content"
+
+    Examples:
+      | format |
+      | JSON   |
+      | XML    |
+
+  @LIM-01
+  Scenario: Content of exactly the body size limit is accepted
+    Given the actor is a user
+    And a valid request body
+    And the text content is exactly the body size limit
+    When the request is sent
+    Then the response is 201 Created with a Location
+
+  @LIM-02
+  Scenario: Attachments that make the email larger than the email size limit are refused
+    Given the actor is a user
+    And a valid request body
+    And the request sets "attachments.attachment" to the oversized attachment
+    When the request is sent
+    Then the request is refused with status 400 and code "400-152"
+    And the error names the attribute "attachments"
+
+  @LIM-02
+  Scenario: Attachments within the email size limit are accepted
+    Given the actor is a user
+    And a valid request body
+    And the request sets "attachments" to 1 attachments
+    When the request is sent
+    Then the response is 201 Created with a Location
+
+  @LIM-03
+  Scenario: A request body over the maximum email size is refused with 413
+    Given the actor is a user
+    And a valid request body
+    And the request body is one byte over the maximum email size
+    When the request is sent
+    Then the request is refused with status 413 and code "413-100"
+
+  @LIM-03
+  Scenario: A request body just under the maximum email size is read
+    Given the actor is a user
+    And a valid request body
+    And the request body is a kilobyte under the maximum email size
+    When the request is sent
+    Then the request is not refused as too large
