@@ -36,7 +36,7 @@ class _Collector:
         self.unreachable: HarnessError | None = None
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
-        self.results = list(config.stash.get(RESULTS, []))
+        self.results = config.stash.get(RESULTS, [])
         self.unreachable = config.stash.get(UNREACHABLE, None)
 
 

@@ -64,6 +64,3 @@ class ScenarioContext:
         if self.response is None:
             raise RuntimeError("a Then step ran before any request was sent")
         return self.response
-
-    def deviation_ids(self) -> tuple[str, ...]:
-        return self.rule_ids

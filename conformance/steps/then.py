@@ -41,7 +41,7 @@ def _summary(status: int, body: dict[str, Any]) -> str:
 def created(ctx: ScenarioContext) -> None:
     response = ctx.last_response()
     if response.status_code != 201:
-        actual = response.status_code
+        actual: int | str = response.status_code
         if response.status_code >= 400:
             actual = _summary(response.status_code, checks.parse_error(response, ctx.rule_ids))
         raise fail(ctx, f"expected 201 Created, got {actual}", 201, actual)
