@@ -12,6 +12,9 @@ import logging
 from typing import Any
 
 from connexion import AsyncApp
+from connexion import context as connexion_context
+from connexion.apps.asynchronous import AsyncApi, AsyncOperation
+from connexion.decorators import StarletteDecorator
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import MiddlewarePosition
@@ -66,6 +69,7 @@ def create_app(settings: MockSettings, store: Store | None = None) -> AsyncApp:
         swagger_ui_options=SwaggerUIOptions(swagger_ui=True),
     )
     handlers = Handlers(services).by_operation_id()
+    app._middleware_app.api_cls = _CachedAsyncApi  # before add_api: see _CachedAsyncOperation
     app.add_api(
         spec,
         base_path=API_BASE,
@@ -83,6 +87,48 @@ def create_app(settings: MockSettings, store: Store | None = None) -> AsyncApp:
     )
     _install_error_handlers(app, CodeBook.load(settings.rules_file))
     return app
+
+
+class _DecorateOnce(StarletteDecorator):
+    """Connexion 3.3 rebuilds an operation's decorator chain on every request (signature
+    inspection, parameter and response decorators, URI parser). For one operation the chain and
+    the parser hold no per-request state, so build them at the first request and keep them."""
+
+    def __call__(self, function: Any) -> Any:
+        built: list[Any] = []
+
+        @functools.wraps(function)
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if not built:
+                built[:] = [self.uri_parser, self.decorate(function)]
+            parser, decorated = built
+            request = self.framework.get_request(
+                uri_parser=parser, scope=connexion_context.scope, receive=connexion_context.receive
+            )
+            return await decorated(request)
+
+        return wrapper
+
+
+class _CachedAsyncOperation(AsyncOperation):
+    """Built once per operation instead of once per request (see _DecorateOnce)."""
+
+    @property
+    def fn(self) -> Any:
+        cached = self.__dict__.get("_mock_fn")
+        if cached is None:
+            decorator = _DecorateOnce(
+                pythonic_params=self.pythonic_params, jsonifier=self.jsonifier
+            )
+            cached = self.__dict__["_mock_fn"] = decorator(self._fn)
+        return cached
+
+
+class _CachedAsyncApi(AsyncApi):
+    def make_operation(self, operation: Any) -> AsyncOperation:
+        return _CachedAsyncOperation.from_operation(
+            operation, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier
+        )
 
 
 def _middlewares(services: Services) -> list[Any]:

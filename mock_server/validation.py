@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 import yaml
 from jsonschema import FormatChecker
 from jsonschema.exceptions import ValidationError
@@ -99,16 +100,33 @@ class BodyValidator:
     def __init__(self, schema: Mapping[str, Any]) -> None:
         self.schema = schema
         self._validator = OAS30Validator(schema, format_checker=_format_checker())
+        # The same schema and formats compiled by jsonschema-rs (40x faster): it only answers
+        # "valid?"; an invalid body goes through the Python validator for the vendor code and
+        # attribute, so the answers are the same and a valid body skips the slow walk.
+        self._fast = jsonschema_rs.Draft4Validator(
+            dict(schema),
+            formats={"email": is_email, "date-time": _is_date_time},
+            validate_formats=True,
+        )
 
     def validate(self, body: Any) -> None:
         """Raise the ApiError of the first problem (by code order, then attribute)."""
-        errors = [_classify(e) for e in self._validator.iter_errors(body)]
+        errors = [] if self._fast_valid(body) else self._errors(body)
         if errors:
             code, attribute = min(errors, key=lambda e: (_CODE_ORDER[e[0]], e[1]))
             raise ApiError(400, code, (attribute,), rule_for(code, attribute))
         bad_text = next(_unstorable_text(body, ()), None)
         if bad_text is not None:
             raise ApiError(400, "400-152", (bad_text,), rule_for("400-152", bad_text))
+
+    def _fast_valid(self, body: Any) -> bool:
+        try:
+            return bool(self._fast.is_valid(body))
+        except Exception:  # e.g. a lone surrogate Rust cannot hold: the Python path decides
+            return False
+
+    def _errors(self, body: Any) -> list[tuple[str, str]]:
+        return [_classify(e) for e in self._validator.iter_errors(body)]
 
 
 def _unstorable_text(node: Any, path: tuple[str, ...]) -> Iterator[str]:
