@@ -208,8 +208,8 @@ def _as_api_error(request: ConnexionRequest, exc: Exception) -> ApiError:
         return exc
     status = getattr(exc, "status_code", getattr(exc, "status", 500))
     if isinstance(exc, HTTPException | ProblemException) and status == 401:
-        rule_id = "ACT-02" if request.headers.get("authorization") else "ACT-01"
-        return ApiError(401, "401-101", (), rule_id)
+        auth_rule = "ACT-02" if request.headers.get("authorization") else "ACT-01"
+        return ApiError(401, "401-101", (), auth_rule)
     if isinstance(exc, ClientDisconnected):
         return ApiError(400, "400-152", ("requestBody",), "PRT-03")
     if isinstance(exc, HTTPException | ProblemException) and status in _STATUS_CODES:

@@ -7,7 +7,7 @@ Scopes are not checked: the mock's tokens stand for actors, not for grants of sc
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from connexion.security import OAuthSecurityHandler
@@ -46,7 +46,7 @@ def _any_scope(required_scopes: list[str], token_scopes: Any) -> bool:
     return True
 
 
-def actor_of(scope: dict[str, Any]) -> Actor | None:
+def actor_of(scope: Mapping[str, Any]) -> Actor | None:
     """The actor the SecurityMiddleware stored for this request, if any."""
     info = scope.get("extensions", {}).get(CONTEXT_KEY, {}).get("token_info")
     return info.get("actor") if isinstance(info, dict) else None
