@@ -179,6 +179,46 @@ class CustomerNotSecure:
         await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
+class ProblemJsonErrors:
+    """PRT-02: errors of the vendor API path answer RFC 7807 problem+json, not the vendor body.
+
+    It breaks the error format of every error at once, so the scenario suite's "only one rule
+    fails" test does not use it; the plain Schemathesis test does, to show it is not vacuous.
+    """
+
+    rule = "PRT-02"
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(API_BASE):
+            await self.app(scope, receive, send)
+            return
+        status = 0
+
+        async def send_problem(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                if status < 400:
+                    await send(message)
+            elif status < 400:
+                await send(message)
+            elif not message.get("more_body"):
+                await _send_problem(send, status)
+
+        await self.app(scope, receive, send_problem)
+
+
+async def _send_problem(send: Send, status: int) -> None:
+    body = json.dumps({"type": "about:blank", "title": "Bad Request", "status": status}).encode()
+    headers = [(b"content-type", b"application/problem+json"),
+               (b"content-length", str(len(body)).encode())]  # fmt: skip
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
 async def _read_body(receive: Receive) -> bytes:
     chunks = []
     while True:
@@ -207,6 +247,7 @@ BROKEN: dict[str, Any] = {
     "no-subject-limit": NoSubjectLimit,
     "wrong-location": WrongLocation,
     "customer-not-secure": CustomerNotSecure,
+    "problem-json-errors": ProblemJsonErrors,
 }
 
 
