@@ -33,6 +33,7 @@ import requests
 import yaml
 
 from conformance import baseline as baselines
+from conformance.breaker import Breaker
 from conformance.catalog import Catalog, load_catalog, markdown_table
 from conformance.errors import ConfigError, HarnessError, TargetUnreachable
 from conformance.profile import Profile, load_profile
@@ -284,12 +285,16 @@ def _read_spec(path: Path) -> bytes:
         raise ConfigError(f"cannot read the spec {path}: {exc.strerror or exc}") from exc
 
 
-def probe(base_url: str, timeout_s: float) -> None:
+def probe(base_url: str, timeout_s: float, breaker: Breaker | None = None) -> None:
     """A refused, unresolvable or unconnectable host is not there (exit 3); a host that accepts
     the connection and then hangs, resets or answers garbage is there and broken: the stages
-    run, record each failure and write the reports (exit 1)."""
+    run, record each failure and write the reports (exit 1). The probe sends through the run's
+    breaker and deadline like every other request, so a hanging target's probe counts."""
+    from conformance.client import make_session
+
+    session = make_session(min(timeout_s, 10.0), breaker)
     try:
-        requests.get(base_url, timeout=min(timeout_s, 10.0), allow_redirects=False)
+        session.get(base_url, allow_redirects=False)
     except requests.ConnectTimeout as exc:
         raise TargetUnreachable(f"cannot reach the target at {base_url}: {_reason(exc)}") from exc
     except requests.ConnectionError as exc:
@@ -329,23 +334,27 @@ def run_command(args: argparse.Namespace) -> int:
     plan = plan_run(args)
     display = make_display(sys.stdout)
     display.line(f"target {plan.profile.name} at {plan.profile.base_url}")
-    probe(plan.profile.base_url, plan.profile.timeout_seconds)
-    result = execute(plan, display)
+    breaker = Breaker()  # one per run: the probe and both stages count into it
+    probe(plan.profile.base_url, plan.profile.timeout_seconds, breaker)
+    result = execute(plan, display, breaker)
     return finish(plan, result, display)
 
 
-def execute(plan: RunPlan, display: Display) -> RunResult:
-    """Run the stages and gather one RunResult."""
+def execute(plan: RunPlan, display: Display, breaker: Breaker | None = None) -> RunResult:
+    """Run the stages and gather one RunResult; `breaker` is shared by both stages."""
+    breaker = breaker if breaker is not None else Breaker()
     started_at = datetime.now(UTC)
     started = time.monotonic()
     checks: list[CheckResult] = []
     durations: dict[str, float] = {}
     fuzz_stats: dict[str, Any] = {}
     if "scenarios" in plan.stages:
-        checks += _timed(durations, "scenarios", lambda: _scenarios(plan, display))
+        checks += _timed(durations, "scenarios", lambda: _scenarios(plan, display, breaker))
     if "fuzz" in plan.stages:
-        found, fuzz_stats = _timed(durations, "fuzz", lambda: _fuzz(plan, display))
+        found, fuzz_stats = _timed(durations, "fuzz", lambda: _fuzz(plan, display, breaker))
         checks += found
+    if breaker.open:
+        display.line(f"stopped sending: {breaker.note()}")
     meta = RunMeta(
         target_name=plan.profile.name,
         base_url=plan.profile.base_url,
@@ -361,7 +370,9 @@ def execute(plan: RunPlan, display: Display) -> RunResult:
         max_examples=plan.max_examples if "fuzz" in plan.stages else None,
         time_budget_s=plan.time_budget_s if "fuzz" in plan.stages else None,
     )
-    return RunResult(meta=meta, checks=tuple(checks), fuzz_stats=fuzz_stats)
+    return RunResult(
+        meta=meta, checks=tuple(checks), fuzz_stats=fuzz_stats, target_stopped=breaker.note()
+    )
 
 
 def _documented_statuses(plan: RunPlan) -> tuple[int, ...]:
@@ -379,7 +390,7 @@ def _timed(durations: dict[str, float], stage: str, work: Callable[[], Any]) -> 
         durations[stage] = round(time.monotonic() - started, 2)
 
 
-def _scenarios(plan: RunPlan, display: Display) -> list[CheckResult]:
+def _scenarios(plan: RunPlan, display: Display, breaker: Breaker) -> list[CheckResult]:
     from conformance.scenarios import run_scenarios
 
     with display.working("scenarios", None):
@@ -389,12 +400,15 @@ def _scenarios(plan: RunPlan, display: Display) -> list[CheckResult]:
             settings_overrides=plan.settings,
             quiet=True,
             harness=plan.harness,
+            breaker=breaker,
         )
     display.line(f"scenarios: {_outcomes(found)}")
     return list(found)
 
 
-def _fuzz(plan: RunPlan, display: Display) -> tuple[list[CheckResult], dict[str, Any]]:
+def _fuzz(
+    plan: RunPlan, display: Display, breaker: Breaker
+) -> tuple[list[CheckResult], dict[str, Any]]:
     from conformance import fuzz
 
     token = plan.profile.tokens.user
@@ -420,7 +434,9 @@ def _fuzz(plan: RunPlan, display: Display) -> tuple[list[CheckResult], dict[str,
         max_examples=plan.max_examples, time_budget_s=plan.time_budget_s, seed=plan.seed
     )
     with display.working("fuzzing", 1) as progress:
-        outcome = fuzz.run_fuzz(plan.schema, target, plan.knowledge, options, progress=progress)
+        outcome = fuzz.run_fuzz(
+            plan.schema, target, plan.knowledge, options, progress=progress, breaker=breaker
+        )
     stats = outcome.stats
     display.line(
         f"fuzzing: {stats['cases_total']} cases, {stats['findings']} finding(s), "

@@ -3,18 +3,212 @@
 Every request and its response (or the transport error in its place) becomes a
 `conformance.results.Exchange`, trimmed, for the report. Bearer tokens are kept in the
 recorded headers on purpose: a reproduction (`Exchange.curl()`) needs them.
+
+Every session the harness sends with (the scenarios' ApiClient, the probe, and the sessions
+Schemathesis sends the fuzzing cases through) comes from `make_session`: each request gets a
+wall-clock deadline for connect plus the whole response (a requests timeout is per socket read,
+so a server trickling a byte a second is never cut off by it), a body cap (`MAX_BODY_BYTES`), and
+the run's circuit breaker (`conformance.breaker`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3 import PoolManager
 
-from conformance.errors import Deviation, TargetUnreachable
+from conformance.breaker import Breaker
+from conformance.errors import Deviation, TargetStopped, TargetUnreachable
 from conformance.results import Exchange, trim
+
+MAX_BODY_BYTES = 8 << 20  # body bytes kept per response; a larger body is read no further
+CHUNK_BYTES = 64 << 10
+TRUNCATED = "conformance_truncated_at"  # attribute set on a response whose body was cut
+_SHUTDOWN_POLL_S = 0.05
+
+
+class DeadlineExceeded(requests.Timeout):
+    """Connect plus the whole response took longer than the deadline (a Timeout to callers)."""
+
+
+# What counts towards the breaker: no HTTP answer came back (any answer, even a 500, is one).
+TRANSPORT_FAILURES = (
+    requests.Timeout,
+    requests.ConnectionError,
+    requests.exceptions.ChunkedEncodingError,
+)
+
+
+def _kind(exc: Exception) -> str:
+    return "timeout" if isinstance(exc, requests.Timeout) else "connection failure"
+
+
+# ------------------------------------------------------------------ deadline transport
+class _Watchdog:
+    """Shuts down the sockets of one exchange when its deadline passes.
+
+    A blocked read then returns at once (EOF), however slowly the server was trickling bytes.
+    After it fires it keeps shutting down whatever connection is attached, until stopped, so
+    a connection attached late (still connecting when the deadline passed) is cut off too.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.fired = False
+        self._connections: list[Any] = []
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(seconds,), daemon=True)
+        self._thread.start()
+
+    def attach(self, connection: Any) -> None:
+        with self._lock:
+            self._connections.append(connection)
+            if self.fired:
+                _shut(connection)
+
+    def stop(self) -> None:
+        self._done.set()
+
+    def _run(self, seconds: float) -> None:
+        if self._done.wait(max(0.0, seconds)):
+            return
+        self.fired = True
+        while True:
+            with self._lock:
+                for connection in self._connections:
+                    _shut(connection)
+            if self._done.wait(_SHUTDOWN_POLL_S):
+                return
+
+
+def _shut(connection: Any) -> None:
+    sock = getattr(connection, "sock", None)
+    if sock is not None:
+        with contextlib.suppress(OSError):  # already closed or never connected
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+def _watched_pools(manager: PoolManager, adapter: DeadlineAdapter) -> None:
+    """Let `adapter` see each connection a request uses (urllib3 2.x `_make_request` hook)."""
+
+    def watched(pool_cls: type) -> type:
+        class Watched(pool_cls):  # type: ignore[valid-type,misc]
+            def _make_request(self, conn: Any, *args: Any, **kwargs: Any) -> Any:
+                adapter.attach(conn)
+                return super()._make_request(conn, *args, **kwargs)
+
+        return Watched
+
+    manager.pool_classes_by_scheme = {
+        scheme: watched(cls) for scheme, cls in manager.pool_classes_by_scheme.items()
+    }
+
+
+class DeadlineAdapter(HTTPAdapter):
+    """An HTTPAdapter with a wall-clock deadline per exchange, a body cap and a breaker.
+
+    One adapter serves one thread at a time (as a requests.Session does).
+    """
+
+    def __init__(self, deadline_s: float, breaker: Breaker, max_body: int = MAX_BODY_BYTES) -> None:
+        self.deadline_s = deadline_s
+        self.breaker = breaker
+        self.max_body = max_body
+        self._watchdog: _Watchdog | None = None
+        super().__init__()
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        _watched_pools(self.poolmanager, self)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        fresh = proxy not in self.proxy_manager
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if fresh:
+            _watched_pools(manager, self)
+        return manager
+
+    def attach(self, connection: Any) -> None:
+        if self._watchdog is not None:
+            self._watchdog.attach(connection)
+
+    def send(  # type: ignore[override]
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: Any = None,
+        **kw: Any,
+    ) -> requests.Response:
+        """Send within the deadline, read the body (up to the cap), count the outcome."""
+        self.breaker.before_send()
+        try:
+            response = self._exchange(request, kw)
+        except TRANSPORT_FAILURES as exc:
+            self.breaker.failure(_kind(exc))
+            raise
+        self.breaker.success()
+        return response
+
+    def _exchange(self, request: requests.PreparedRequest, kw: dict[str, Any]) -> requests.Response:
+        watchdog = self._watchdog = _Watchdog(self.deadline_s)
+        try:
+            response = super().send(request, stream=True, timeout=self.deadline_s, **kw)
+            _read_body(response, self.max_body)
+        except requests.RequestException as exc:
+            if watchdog.fired:
+                raise self._late(request) from exc
+            raise
+        finally:
+            watchdog.stop()
+            self._watchdog = None
+        if watchdog.fired:
+            response.close()
+            raise self._late(request)
+        return response
+
+    def _late(self, request: requests.PreparedRequest) -> DeadlineExceeded:
+        return DeadlineExceeded(
+            f"no complete answer within {self.deadline_s} s (connect and whole response)",
+            request=request,
+        )
+
+
+def _read_body(response: requests.Response, cap: int) -> None:
+    """Read the body in chunks into `response.content`; past `cap` bytes, stop and mark it."""
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_content(CHUNK_BYTES):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > cap:
+            setattr(response, TRUNCATED, cap)
+            response.close()  # the rest is never read; the connection is not reused
+            break
+    response._content = b"".join(chunks)[:cap]
+    response._content_consumed = True  # type: ignore[attr-defined]  # requests' own flag
+
+
+def truncated_at(response: requests.Response) -> int | None:
+    """The cap a response's body was cut at, or None when it was read whole."""
+    value = getattr(response, TRUNCATED, None)
+    return value if isinstance(value, int) else None
+
+
+def make_session(deadline_s: float, breaker: Breaker | None = None) -> requests.Session:
+    """A requests session whose every exchange has a deadline, a body cap and the breaker."""
+    session = requests.Session()
+    adapter = DeadlineAdapter(deadline_s, breaker if breaker is not None else Breaker())
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
 
 
 @dataclass
@@ -54,7 +248,10 @@ def _is_unreachable(exc: requests.ConnectionError) -> bool:
 
 
 class ApiClient:
-    """Sends requests to one base URL with a timeout; records each exchange in `recorder`."""
+    """Sends requests to one base URL with a deadline; records each exchange in `recorder`.
+
+    Without `session`, it sends through `make_session(timeout, breaker)`.
+    """
 
     def __init__(
         self,
@@ -62,11 +259,12 @@ class ApiClient:
         timeout: float,
         recorder: Recorder,
         session: requests.Session | None = None,
+        breaker: Breaker | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.recorder = recorder
-        self.session = session or requests.Session()
+        self.session = session or make_session(timeout, breaker)
 
     def url(self, path: str) -> str:
         return path if path.startswith(("http://", "https://")) else self.base_url + path
@@ -82,7 +280,8 @@ class ApiClient:
         """One request; transport errors are recorded, then raised as the harness sees them.
 
         Refused or unresolvable connections raise TargetUnreachable (the harness cannot run);
-        a timeout or a connection the server drops mid-answer is a Deviation (the server failed).
+        a timeout or a connection the server drops mid-answer is a Deviation (the server failed);
+        once the run's breaker is open, TargetStopped is raised and nothing is sent.
         """
         request = requests.Request(
             method,
@@ -95,6 +294,9 @@ class ApiClient:
         started = time.perf_counter()
         try:
             response = self.session.send(prepared, timeout=self.timeout, allow_redirects=False)
+        except TargetStopped as exc:
+            self._record_error(prepared, body, started, exc)
+            raise
         except requests.RequestException as exc:
             self._record_error(prepared, body, started, exc)
             raise self._translate(exc, prepared) from exc
@@ -118,6 +320,7 @@ class ApiClient:
                 response_headers=dict(response.headers),
                 response_body=trim(response.text),
                 elapsed_ms=_ms_since(started),
+                truncated_at=truncated_at(response),
             )
         )
 

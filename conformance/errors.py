@@ -23,6 +23,16 @@ class TargetUnreachable(HarnessError):
     exit_code = 3
 
 
+class TargetStopped(HarnessError):
+    """The target stopped answering mid-run, so a request was not sent (see conformance.breaker).
+
+    The check that wanted to send it is an ERROR, and the run exits 1: the server failed, the
+    harness did not.
+    """
+
+    exit_code = 1
+
+
 class Deviation(AssertionError):
     """The server under test broke a documented rule; fails a pytest step as it is."""
 

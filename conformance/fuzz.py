@@ -9,6 +9,14 @@ server doing its job, not a finding; an error body without a documented code is 
 
 Runs are bounded (examples per operation and mode, and a time budget) and reproducible (one
 seed drives Hypothesis); every finding carries the exchange and a curl command.
+
+Cases are sent through a session from `conformance.client.make_session`, the harness's one HTTP
+seam: each gets the profile's timeout as a wall-clock deadline (connect plus whole response) and
+the run's breaker, which ends the stage once the target stopped answering. Schemathesis's own
+`request-timeout` setting is only a requests timeout (per socket read); it is not used, the
+`timeout` passed to `case.call` (the same seconds) overrides it and the adapter enforces the
+deadline. What the seam cannot cover: time Schemathesis and Hypothesis spend generating a case
+(bounded by the stage's time budget, checked between cases, not mid-case).
 """
 
 from __future__ import annotations
@@ -29,7 +37,9 @@ from hypothesis import strategies as st
 from schemathesis.core.failures import Failure, FailureGroup
 from schemathesis.specs.openapi import checks as oas_checks
 
-from conformance.errors import ConfigError
+from conformance.breaker import Breaker
+from conformance.client import make_session
+from conformance.errors import ConfigError, TargetStopped
 from conformance.results import CheckResult, Exchange, Outcome, error_code_of, trim
 
 VENDOR_OPERATION = "create-incoming-email-activity"
@@ -233,6 +243,8 @@ def _seed_checks(knowledge: SeedKnowledge) -> list[schemathesis.CheckFunction]:
         probed.add(label)  # one confirmation per operation and run is enough
         for scenario, token in (("no token", None), ("an invalid token", "conformance-invalid")):
             probe = resend(response.request, token, ctx.internals.transport_kwargs or {})
+            if probe.status is None:
+                return None  # no answer (timeout, breaker open): no evidence either way
             if probe.status != 401:
                 raise IgnoredBearerAuth(
                     operation=label,
@@ -299,11 +311,12 @@ def resend(
     probe.headers.pop("Authorization", None)
     if token is not None:
         probe.headers["Authorization"] = f"Bearer {token}"
-    session = transport.get("session") or requests.Session()
+    timeout = transport.get("timeout", 10)
+    session = transport.get("session") or make_session(timeout)
     started = time.monotonic()
     try:
-        answer = session.send(probe, timeout=transport.get("timeout", 10))
-    except requests.RequestException as exc:
+        answer = session.send(probe, timeout=timeout)
+    except (requests.RequestException, TargetStopped) as exc:
         return Exchange(str(probe.method), str(probe.url), dict(probe.headers), "", error=str(exc))
     elapsed = time.monotonic() - started
     headers = {k: [v] for k, v in answer.headers.items()}
@@ -362,8 +375,12 @@ def run_fuzz(
     *,
     progress: Progress | None = None,
     session: requests.Session | None = None,
+    breaker: Breaker | None = None,
 ) -> FuzzOutcome:
-    """Fuzz the vendor operation (and the read-back GET when the target has it)."""
+    """Fuzz the vendor operation (and the read-back GET when the target has it).
+
+    `breaker` is the run's (shared with the scenario stage); a `session` given is used as it is.
+    """
     started = time.monotonic()
     operation_ids = [VENDOR_OPERATION, *([READ_BACK_OPERATION] if target.read_back else [])]
     operations = [_operation(schema, oid) for oid in operation_ids]
@@ -373,7 +390,7 @@ def run_fuzz(
         knowledge=knowledge,
         options=options,
         progress=progress,
-        session=session or requests.Session(),
+        session=session or make_session(target.timeout_s, breaker),
         deadline=started + options.time_budget_s,
         checks=_checks(knowledge),
         planned=len(operations) * len(MODES) * options.max_examples,
@@ -448,6 +465,8 @@ def _one_case(run: _Run, operation_id: str, case: Any) -> None:
     kwargs = {"session": run.session, "timeout": run.target.timeout_s}
     try:
         response = case.call(base_url=run.target.base_url, headers=headers, **kwargs)
+    except TargetStopped as exc:
+        raise _TargetGone(str(exc)) from exc
     except requests.Timeout:
         _record_timeout(run, operation_id, case, headers)
         return

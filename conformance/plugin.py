@@ -3,7 +3,10 @@
 Options: --target PROFILE, --base-url URL, --setting key=value (repeatable). Fixtures: profile,
 catalog, spec_checks, recorder, client, ctx. Each scenario becomes one CheckResult, collected in
 `config.stash[RESULTS]`: skips whose reason starts with "not applicable:" are NOT_APPLICABLE, a
-Deviation is FAILED, any other exception (or a skip without that reason) is ERROR.
+Deviation is FAILED, any other exception (or a skip without that reason) is ERROR; a scenario
+whose request the run's breaker refused (TargetStopped: the target stopped answering) is ERROR
+with the breaker's message. `run_scenarios` hands the run's Breaker in through
+`config.stash[BREAKER]`; run alone, the plugin makes its own for the session.
 """
 
 from __future__ import annotations
@@ -13,9 +16,10 @@ from typing import Any
 
 import pytest
 
+from conformance.breaker import Breaker
 from conformance.catalog import AREAS, Catalog, load_catalog
 from conformance.client import ApiClient, Recorder
-from conformance.errors import ConfigError, Deviation, TargetUnreachable
+from conformance.errors import ConfigError, Deviation, TargetStopped, TargetUnreachable
 from conformance.profile import Profile, load_profile
 from conformance.results import CheckResult, Outcome
 from conformance.settings import HarnessSettings
@@ -30,6 +34,7 @@ RECORDER = pytest.StashKey[Recorder]()
 SCENARIO_NAME = pytest.StashKey[str]()
 REPORTS = pytest.StashKey[list[tuple[pytest.TestReport, Any]]]()
 CATALOG = pytest.StashKey[Catalog]()
+BREAKER = pytest.StashKey[Breaker]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -111,9 +116,15 @@ def recorder(request: pytest.FixtureRequest) -> Recorder:
     return recorder
 
 
+@pytest.fixture(scope="session")
+def breaker(pytestconfig: pytest.Config) -> Breaker:
+    """The run's breaker (shared with the fuzzing stage when the CLI runs both)."""
+    return pytestconfig.stash.setdefault(BREAKER, Breaker())
+
+
 @pytest.fixture
-def client(profile: Profile, recorder: Recorder) -> ApiClient:
-    return ApiClient(profile.base_url, profile.timeout_seconds, recorder)
+def client(profile: Profile, recorder: Recorder, breaker: Breaker) -> ApiClient:
+    return ApiClient(profile.base_url, profile.timeout_seconds, recorder, breaker=breaker)
 
 
 @pytest.fixture
@@ -194,6 +205,8 @@ def _skip_reason(report: pytest.TestReport) -> str:
 
 def _failure(report: pytest.TestReport, excinfo: Any) -> tuple[Outcome, str, str, str]:
     exc = excinfo.value if excinfo is not None else None
+    if isinstance(exc, TargetStopped):
+        return Outcome.ERROR, str(exc), "an answer", "not sent"
     if isinstance(exc, Deviation):
         return Outcome.FAILED, exc.message, _text(exc.expected), _text(exc.actual)
     if isinstance(exc, AssertionError) and report.when == "call":

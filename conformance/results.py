@@ -62,6 +62,7 @@ class Exchange:
     response_body: str = ""
     elapsed_ms: float = 0.0
     error: str | None = None
+    truncated_at: int | None = None  # bytes kept when the harness stopped reading a larger body
 
     def curl(self) -> str:
         """A shell command that sends the same request."""
@@ -123,6 +124,9 @@ class RunResult:
     meta: RunMeta
     checks: tuple[CheckResult, ...]
     fuzz_stats: dict[str, Any] = field(default_factory=dict)
+    # Why the harness stopped sending to the target mid-run (its breaker opened); "" if it did not.
+    # Such a run never conforms, baseline or not: most of its checks were never sent.
+    target_stopped: str = ""
 
     @property
     def failures(self) -> tuple[CheckResult, ...]:

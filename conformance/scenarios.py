@@ -19,9 +19,10 @@ from typing import Any
 
 import pytest
 
+from conformance.breaker import Breaker
 from conformance.catalog import load_catalog
 from conformance.errors import HarnessError
-from conformance.plugin import RESULTS, UNREACHABLE
+from conformance.plugin import BREAKER, RESULTS, UNREACHABLE
 from conformance.profile import load_profile
 from conformance.results import CheckResult
 from conformance.settings import HarnessSettings
@@ -29,11 +30,16 @@ from conformance.steps.checks import load_spec_checks
 
 
 class _Collector:
-    """Keeps the plugin's results after pytest has torn its config down."""
+    """Hands the run's breaker to the plugin; keeps its results after pytest has torn down."""
 
-    def __init__(self) -> None:
+    def __init__(self, breaker: Breaker | None) -> None:
+        self.breaker = breaker
         self.results: list[CheckResult] = []
         self.unreachable: HarnessError | None = None
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        if self.breaker is not None:
+            config.stash[BREAKER] = self.breaker
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         self.results = config.stash.get(RESULTS, [])
@@ -87,18 +93,20 @@ def run_scenarios(
     select: str | None = None,
     quiet: bool = True,
     harness: HarnessSettings | None = None,
+    breaker: Breaker | None = None,
 ) -> tuple[CheckResult, ...]:
     """Every scenario (or those `select`, a pytest -k expression, picks) against the target.
 
     Raises ConfigError for a bad profile, catalog or spec before anything runs, and
     TargetUnreachable when the target refuses connections (the run stops at the first).
+    `breaker` is the run's (shared with the fuzzing stage); without it the stage makes its own.
     """
     harness = harness or HarnessSettings()
     settings = dict(settings_overrides or {})
     load_profile(profile_path, base_url=base_url, settings=settings)
     load_catalog(harness.catalog_path)
     load_spec_checks(harness.spec_path)
-    collector = _Collector()
+    collector = _Collector(breaker)
     args = pytest_args(
         profile_path, base_url=base_url, settings=settings, select=select, harness=harness
     )

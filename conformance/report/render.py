@@ -52,6 +52,8 @@ def verdict(result: RunResult, baseline_diff: BaselineDiff | None = None) -> Ver
     deviations = result.failures
     blocking = baseline_diff.new if baseline_diff is not None else deviations
     known = len(deviations) - len(blocking)
+    if result.target_stopped:
+        return Verdict(False, blocking or deviations, "Does not conform", _stopped_detail(result))
     if blocking:
         detail = f"{len(blocking)} deviation(s) from the documented rules"
         detail += f" ({known} more known from the baseline)" if known else ""
@@ -60,6 +62,14 @@ def verdict(result: RunResult, baseline_diff: BaselineDiff | None = None) -> Ver
         return Verdict(True, (), "Conforms", f"no new deviation; {known} known from the baseline")
     checked = sum(1 for c in result.checks if c.outcome == Outcome.PASSED)
     return Verdict(True, (), "Conforms", f"{checked} checks passed, no deviation")
+
+
+def _stopped_detail(result: RunResult) -> str:
+    unsent = sum(1 for c in result.checks if c.outcome == Outcome.ERROR)
+    return (
+        f"the target stopped answering and the run stopped sending to it: "
+        f"{len(result.failures)} deviation(s), {unsent} of them checks that could not run"
+    )
 
 
 # ------------------------------------------------------------------ the model shown
