@@ -10,6 +10,8 @@ KIND is one of:
   slow                wait --delay seconds, then trickle an answer one byte every 0.2 s (a 201
                       whose headers take minutes to arrive)
   huge-body           answer 400 application/json with a body of --size-mb megabytes, streamed
+  trickle             answer a 400 JSON head at once, then its body one byte every --delay
+                      seconds, for hours (every single read is quick; only a deadline ends it)
 
 `GET /mock/health` answers 200 JSON normally, so a test can wait for the server to be ready.
 Listens on 127.0.0.1 only; raw asyncio streams, so each fault happens at the socket level.
@@ -23,7 +25,7 @@ import contextlib
 import socket
 import struct
 
-KINDS = ("hang", "reset", "garbage", "wrong-content-type", "slow", "huge-body")
+KINDS = ("hang", "reset", "garbage", "wrong-content-type", "slow", "huge-body", "trickle")
 HEALTH = (
     b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n"
     b'{"status":"ok"}'
@@ -78,6 +80,20 @@ async def misbehave(kind: str, writer: asyncio.StreamWriter, size_mb: int, delay
             await asyncio.sleep(0.2)
     elif kind == "huge-body":
         await send_huge(writer, size_mb)
+    elif kind == "trickle":
+        await trickle(writer, delay)
+
+
+async def trickle(writer: asyncio.StreamWriter, interval: float) -> None:
+    """A complete head promising a 1 MB body, then one byte of it every `interval` seconds."""
+    writer.write(
+        b"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 1048576\r\n\r\n"
+    )
+    for byte in b'{"code":"400-152","developerMessage":"' + b"x" * (1 << 20):
+        writer.write(bytes([byte]))
+        await writer.drain()
+        await asyncio.sleep(interval)
 
 
 async def send_huge(writer: asyncio.StreamWriter, size_mb: int) -> None:
@@ -130,7 +146,9 @@ def main() -> None:
     parser.add_argument("kind", choices=KINDS)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--size-mb", type=int, default=64, help="huge-body only")
-    parser.add_argument("--delay", type=float, default=5.0, help="slow only: seconds")
+    parser.add_argument(
+        "--delay", type=float, default=5.0, help="slow: seconds before; trickle: between bytes"
+    )
     args = parser.parse_args()
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(args.kind, args.port, args.size_mb, args.delay))
