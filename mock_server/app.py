@@ -12,14 +12,12 @@ import logging
 from typing import Any
 
 from connexion import AsyncApp
-from connexion import context as connexion_context
-from connexion.apps.asynchronous import AsyncApi, AsyncOperation
-from connexion.decorators import StarletteDecorator
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import MiddlewarePosition
 from connexion.middleware.main import ConnexionMiddleware
 from connexion.middleware.request_validation import RequestValidationMiddleware
+from connexion.middleware.response_validation import ResponseValidationMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
@@ -33,6 +31,7 @@ from mock_server.extensions import MockRoutes
 from mock_server.handlers import Handlers
 from mock_server.messages import user_message
 from mock_server.observe import RequestRecorder, outcome_of
+from mock_server.once import CachedAsyncApi, CachedResponseValidationMiddleware
 from mock_server.pipeline import CREATE, ClientDisconnected, Services, VendorChecks
 from mock_server.settings import DEV_ORIGIN_REGEX, MockSettings, resolve_partition
 from mock_server.store import RequestLog, Store
@@ -69,7 +68,7 @@ def create_app(settings: MockSettings, store: Store | None = None) -> AsyncApp:
         swagger_ui_options=SwaggerUIOptions(swagger_ui=True),
     )
     handlers = Handlers(services).by_operation_id()
-    app._middleware_app.api_cls = _CachedAsyncApi  # before add_api: see _CachedAsyncOperation
+    app._middleware_app.api_cls = CachedAsyncApi  # before add_api: see once.DecorateOnce
     app.add_api(
         spec,
         base_path=API_BASE,
@@ -89,57 +88,14 @@ def create_app(settings: MockSettings, store: Store | None = None) -> AsyncApp:
     return app
 
 
-class _DecorateOnce(StarletteDecorator):
-    """Connexion 3.3 rebuilds an operation's decorator chain on every request (signature
-    inspection, parameter and response decorators, URI parser). For one operation the chain and
-    the parser hold no per-request state, so build them at the first request and keep them."""
-
-    def __call__(self, function: Any) -> Any:
-        built: list[Any] = []
-
-        @functools.wraps(function)
-        async def wrapper(*args: Any, **kwargs: Any) -> Any:
-            if not built:
-                built[:] = [self.uri_parser, self.decorate(function)]
-            parser, decorated = built
-            request = self.framework.get_request(
-                uri_parser=parser, scope=connexion_context.scope, receive=connexion_context.receive
-            )
-            return await decorated(request)
-
-        return wrapper
-
-
-class _CachedAsyncOperation(AsyncOperation):
-    """Built once per operation instead of once per request (see _DecorateOnce)."""
-
-    @property
-    def fn(self) -> Any:
-        cached = self.__dict__.get("_mock_fn")
-        if cached is None:
-            decorator = _DecorateOnce(
-                pythonic_params=self.pythonic_params, jsonifier=self.jsonifier
-            )
-            cached = self.__dict__["_mock_fn"] = decorator(self._fn)
-        return cached
-
-
-class _CachedAsyncApi(AsyncApi):
-    def make_operation(self, operation: Any) -> AsyncOperation:
-        return _CachedAsyncOperation.from_operation(
-            operation, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier
-        )
-
-
 def _middlewares(services: Services) -> list[Any]:
-    """Connexion's stack with its request validation swapped for the vendor checks."""
-    stack: list[Any] = []
-    for middleware in ConnexionMiddleware.default_middlewares:
-        if middleware is RequestValidationMiddleware:
-            stack.append(functools.partial(VendorChecks, services=services))
-        else:
-            stack.append(middleware)
-    return stack
+    """Connexion's stack with its request validation swapped for the vendor checks, and its
+    response validation for one that looks the spec up once (see once.py)."""
+    swaps: dict[Any, Any] = {
+        RequestValidationMiddleware: functools.partial(VendorChecks, services=services),
+        ResponseValidationMiddleware: CachedResponseValidationMiddleware,
+    }
+    return [swaps.get(m, m) for m in ConnexionMiddleware.default_middlewares]
 
 
 def _resolver(handlers: dict[str, Any]) -> Resolver:

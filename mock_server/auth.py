@@ -13,6 +13,7 @@ from typing import Any
 from connexion.security import OAuthSecurityHandler
 
 from mock_server.data import Actor
+from mock_server.once import accepts_kwarg
 from mock_server.store import Store
 
 CONTEXT_KEY = "connexion_context"
@@ -24,6 +25,9 @@ def security_map(store: Store) -> dict[str, type[OAuthSecurityHandler]]:
     class StoreOAuthHandler(OAuthSecurityHandler):
         def get_tokeninfo_func(self, security_definition: dict[str, Any]) -> Callable[..., Any]:
             return _token_info(store)
+
+        # Connexion inspects the token function's signature twice per request: once is enough.
+        _accepts_kwarg = staticmethod(accepts_kwarg)
 
         @classmethod
         def get_scope_validate_func(cls, security_definition: dict[str, Any]) -> Callable[..., Any]:

@@ -1,0 +1,194 @@
+"""Connexion, with the per-request work that depends only on the operation done once.
+
+Connexion 3.3 rebuilds, for every request, things that are fixed for an operation: the handler's
+decorator chain, the security function's signature, the response definition and a compiled
+jsonschema validator for the answer. These subclasses keep Connexion's mechanisms (routing by
+operationId, security handlers, error handlers, response validation) and build each thing once.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+
+from connexion import context as connexion_context
+from connexion.apps.asynchronous import AsyncApi, AsyncOperation
+from connexion.datastructures import MediaTypeDict
+from connexion.decorators import StarletteDecorator
+from connexion.decorators.parameter import unwrap_decorators
+from connexion.middleware.response_validation import (
+    ResponseValidationAPI,
+    ResponseValidationMiddleware,
+    ResponseValidationOperation,
+)
+from connexion.utils import inspect_function_arguments, is_nullable
+from connexion.validators import VALIDATOR_MAP, JSONResponseBodyValidator
+from jsonschema import Draft4Validator
+from starlette.types import Receive, Scope, Send
+
+
+class DecorateOnce(StarletteDecorator):
+    """The decorator chain (signature inspection, parameter and response decorators, URI parser)
+    holds no per-request state for one operation: build it at the first request and keep it."""
+
+    def __call__(self, function: Any) -> Any:
+        built: list[Any] = []
+
+        @functools.wraps(function)
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if not built:
+                built[:] = [self.uri_parser, self.decorate(function)]
+            parser, decorated = built
+            request = self.framework.get_request(
+                uri_parser=parser, scope=connexion_context.scope, receive=connexion_context.receive
+            )
+            return await decorated(request)
+
+        return wrapper
+
+    def decorate(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        """Connexion's chain, less the parameter decorator for a handler that takes nothing: it
+        would turn path, query and body into arguments only to drop every one of them."""
+        arguments, has_kwargs = inspect_function_arguments(unwrap_decorators(function))
+        if arguments or has_kwargs:
+            return super().decorate(function)  # type: ignore[no-any-return]
+        handler = self._sync_async_decorator(function)
+
+        @functools.wraps(function)
+        async def without_parameters(request: Any) -> Any:
+            return await handler()
+
+        respond = self._response_decorator_cls(framework=self.framework, jsonifier=self.jsonifier)
+        return respond(without_parameters)  # type: ignore[no-any-return]
+
+
+class CachedAsyncOperation(AsyncOperation):
+    """Built once per operation instead of once per request (see DecorateOnce)."""
+
+    @property
+    def fn(self) -> Any:
+        cached = self.__dict__.get("_mock_fn")
+        if cached is None:
+            decorator = DecorateOnce(pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)
+            cached = self.__dict__["_mock_fn"] = decorator(self._fn)
+        return cached
+
+
+class CachedAsyncApi(AsyncApi):
+    def make_operation(self, operation: Any) -> AsyncOperation:
+        return CachedAsyncOperation.from_operation(
+            operation, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier
+        )
+
+
+@functools.lru_cache(maxsize=64)
+def accepts_kwarg(func: Callable[..., Any], keyword: str) -> bool:
+    """Connexion's security wrapper asks this twice per request, via inspect.signature."""
+    arguments, has_kwargs = inspect_function_arguments(func)
+    return bool(has_kwargs or keyword in arguments)
+
+
+@dataclass(frozen=True)
+class _ResponsePlan:
+    """What response validation needs for one (status, media type) of one operation."""
+
+    definition: dict[str, Any]
+    required_headers: frozenset[str]
+    schema: dict[str, Any]
+    nullable: bool
+    validator_cls: type[Any] | None
+
+
+class CachedJSONResponseBodyValidator(JSONResponseBodyValidator):
+    """Connexion compiles a Draft4 validator for every response; compile once per schema.
+
+    The schemas come from a _ResponsePlan, so the same object is passed every time and its id is
+    a sound key (the cache holds the schema too, so the id cannot be reused).
+    """
+
+    _compiled: dict[int, tuple[dict[str, Any], Draft4Validator]] = {}
+
+    @property
+    def validator(self) -> Draft4Validator:
+        entry = self._compiled.get(id(self._schema))
+        if entry is None or entry[0] is not self._schema:
+            entry = (self._schema, super().validator)
+            self._compiled[id(self._schema)] = entry
+        return entry[1]
+
+
+RESPONSE_VALIDATORS: dict[str, Any] = {
+    "response": MediaTypeDict(
+        {**VALIDATOR_MAP["response"], "*/*json": CachedJSONResponseBodyValidator}
+    )
+}
+
+
+class CachedResponseValidationOperation(ResponseValidationOperation):
+    """Connexion's response validation, with the spec lookups done once per (status, type)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._plans: dict[tuple[int, str], _ResponsePlan] = {}
+
+    def _plan(self, status: int, mime_type: str) -> _ResponsePlan:
+        plan = self._plans.get((status, mime_type))
+        if plan is None:
+            definition = self._operation.response_definition(str(status), mime_type)
+            headers = definition.get("headers", {})
+            plan = self._plans[(status, mime_type)] = _ResponsePlan(
+                definition=definition,
+                required_headers=frozenset(
+                    k.lower() for k, v in headers.items() if v.get("required", False)
+                ),
+                schema=self._operation.response_schema(str(status), mime_type),
+                nullable=is_nullable(definition),
+                validator_cls=self._body_validator(mime_type),
+            )
+        return plan
+
+    def _body_validator(self, mime_type: str) -> type[Any] | None:
+        try:
+            return self._validator_map["response"][mime_type]  # type: ignore[no-any-return]
+        except KeyError:  # no validator for this type (XML): Connexion skips the body too
+            return None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def wrapped_send(message: MutableMapping[str, Any]) -> None:
+            nonlocal send
+            if message["type"] == "http.response.start":
+                send = self._checked_send(scope, message, send)
+            await send(message)
+
+        await self.next_app(scope, receive, wrapped_send)
+
+    def _checked_send(self, scope: Scope, start: MutableMapping[str, Any], send: Send) -> Send:
+        """Content type and required headers checked now; the body checked as it is sent."""
+        headers = start["headers"]
+        mime_type, encoding = self.extract_content_type(headers)
+        if start["status"] < 400:
+            self.validate_mime_type(mime_type)
+        plan = self._plan(start["status"], mime_type)
+        if plan.required_headers:
+            self.validate_required_headers(headers, plan.definition)
+        if plan.validator_cls is None:
+            return send
+        validator = plan.validator_cls(
+            scope, schema=plan.schema, nullable=plan.nullable, encoding=encoding
+        )
+        return validator.wrap_send(send)  # type: ignore[no-any-return]
+
+
+class CachedResponseValidationAPI(ResponseValidationAPI):
+    def make_operation(self, operation: Any) -> Any:
+        if not self.validate_responses:
+            return self.next_app
+        return CachedResponseValidationOperation(
+            self.next_app, operation=operation, validator_map=RESPONSE_VALIDATORS
+        )
+
+
+class CachedResponseValidationMiddleware(ResponseValidationMiddleware):
+    api_cls = CachedResponseValidationAPI
