@@ -5,8 +5,10 @@ Every faulty server accepts TCP connections and answers /mock/health; only the A
 misbehaves. So the target is reachable and wrong, which is exit 1; exit 3 is for a target
 nobody answers at all (refused or unresolvable), which none of these is.
 
-All six harness runs go at once (they mostly wait on sockets), with a per-request timeout of
-0.25 s in a copy of the mock's profile, so the module costs about one run's time.
+All seven harness runs go at once (they mostly wait on sockets), with a realistic per-request
+timeout of 2 s in a copy of the mock's profile: each request has that as a wall-clock deadline,
+and after 3 consecutive transport failures the run's breaker stops sending, so a target that
+hangs, resets, answers garbage or trickles costs about 3 x 2 s, not 250 x 2 s.
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from tests.hardening.faulty_targets import KINDS
 from tests.support import BASE_PATH, ROOT, free_port, serve
 
 RUN_TIMEOUT_S = 240.0  # a harness run that takes longer than this is a hung harness
-REQUEST_TIMEOUT_S = 0.25  # per request; a hanging target costs this for every request
+REQUEST_TIMEOUT_S = 2.0  # per request, connect plus whole response
+# Kinds that never give an HTTP answer on the API path: the breaker must stop the run.
+STOPS_ANSWERING = ("hang", "reset", "garbage", "slow", "trickle")
 FAULTY = ROOT / "tests" / "hardening" / "faulty_targets.py"
 CONFORMANCE = Path(sys.executable).with_name("conformance")
 
@@ -121,3 +125,5 @@ def test_harness_finishes_reports_and_fails_against_a_faulty_target(
     failed = [o for o in outcomes if o in ("failed", "error")]
     assert failed, f"no failure reported against {kind}: {outcomes}"
     assert "passed" not in outcomes or outcomes.count("passed") < len(failed), outcomes
+    if kind in STOPS_ANSWERING:
+        assert "stopped answering after 3 consecutive" in results["target_stopped"]
