@@ -18,6 +18,7 @@ from connexion.middleware import MiddlewarePosition
 from connexion.middleware.main import ConnexionMiddleware
 from connexion.middleware.request_validation import RequestValidationMiddleware
 from connexion.middleware.response_validation import ResponseValidationMiddleware
+from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
@@ -31,7 +32,11 @@ from mock_server.extensions import MockRoutes
 from mock_server.handlers import Handlers
 from mock_server.messages import user_message
 from mock_server.observe import RequestRecorder, outcome_of
-from mock_server.once import CachedAsyncApi, CachedResponseValidationMiddleware
+from mock_server.once import (
+    CachedAsyncApi,
+    CachedResponseValidationMiddleware,
+    SwaggerUIForItsPaths,
+)
 from mock_server.pipeline import CREATE, ClientDisconnected, Services, VendorChecks
 from mock_server.settings import DEV_ORIGIN_REGEX, MockSettings, resolve_partition
 from mock_server.store import RequestLog, Store
@@ -94,6 +99,7 @@ def _middlewares(services: Services) -> list[Any]:
     swaps: dict[Any, Any] = {
         RequestValidationMiddleware: functools.partial(VendorChecks, services=services),
         ResponseValidationMiddleware: CachedResponseValidationMiddleware,
+        SwaggerUIMiddleware: SwaggerUIForItsPaths,
     }
     return [swaps.get(m, m) for m in ConnexionMiddleware.default_middlewares]
 

@@ -23,6 +23,7 @@ from connexion.middleware.response_validation import (
     ResponseValidationMiddleware,
     ResponseValidationOperation,
 )
+from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.utils import inspect_function_arguments, is_nullable
 from connexion.validators import VALIDATOR_MAP, JSONResponseBodyValidator
 from jsonschema import Draft4Validator
@@ -192,3 +193,22 @@ class CachedResponseValidationAPI(ResponseValidationAPI):
 
 class CachedResponseValidationMiddleware(ResponseValidationMiddleware):
     api_cls = CachedResponseValidationAPI
+
+
+class SwaggerUIForItsPaths(SwaggerUIMiddleware):
+    """Connexion's Swagger UI, consulted only for paths it could serve.
+
+    Every request otherwise descends through its router (a mount per API, a route per UI file)
+    to reach the default "not mine" branch. Its routes all live under the API's base path at
+    the UI path (/ui) or the spec file (/openapi.json, /openapi.yaml); a path containing
+    neither marker cannot match one, nor be redirected to one, so it goes straight on.
+    """
+
+    MARKERS = ("/ui", "/openapi.")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if scope["type"] == "http" and not any(m in path for m in self.MARKERS):
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
