@@ -133,6 +133,7 @@ class CachedResponseValidationOperation(ResponseValidationOperation):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._plans: dict[tuple[int, str], _ResponsePlan] = {}
+        self._produced: set[str] = set()  # media types validate_mime_type accepted
 
     def _plan(self, status: int, mime_type: str) -> _ResponsePlan:
         plan = self._plans.get((status, mime_type))
@@ -169,8 +170,9 @@ class CachedResponseValidationOperation(ResponseValidationOperation):
         """Content type and required headers checked now; the body checked as it is sent."""
         headers = start["headers"]
         mime_type, encoding = self.extract_content_type(headers)
-        if start["status"] < 400:
-            self.validate_mime_type(mime_type)
+        if start["status"] < 400 and mime_type not in self._produced:
+            self.validate_mime_type(mime_type)  # raises, as Connexion does
+            self._produced.add(mime_type)
         plan = self._plan(start["status"], mime_type)
         if plan.required_headers:
             self.validate_required_headers(headers, plan.definition)

@@ -54,17 +54,17 @@ class VendorChecks:
             actor = actor_of(scope)
             if actor is None:  # security passed without an actor: never for these operations
                 raise ApiError(401, "401-101", (), "ACT-02")
-            on_behalf = self._front(scope, actor, operation)
+            headers = Headers(scope=scope)
+            on_behalf = self._front(scope, headers, actor, operation)
             if operation == CREATE:
-                body = await self._body(scope, receive)
+                body = await self._body(headers, receive)
                 submission = rules.Submission(actor, on_behalf, body)
                 rules.check_elements(submission)
                 _context(scope)[SUBMISSION_KEY] = submission
         await self.app(scope, receive, send)
 
-    def _front(self, scope: Scope, actor: Actor, operation: str) -> str | None:
+    def _front(self, scope: Scope, headers: Headers, actor: Actor, operation: str) -> str | None:
         """Steps 3-5: Accept, Accept-Language, privilege (create only), query."""
-        headers = Headers(scope=scope)
         if negotiation.response_format(headers.get("accept")) is None:
             raise ApiError(406, "406-101", (), "HDR-04")
         if negotiation.locale(headers.get("accept-language")) is None:
@@ -77,9 +77,8 @@ class VendorChecks:
             rules.check_query(actor, [q for q in query if q[0] != "customer"], state)
         return None
 
-    async def _body(self, scope: Scope, receive: Receive) -> dict[str, Any]:
+    async def _body(self, headers: Headers, receive: Receive) -> dict[str, Any]:
         """Step 6 (transport) and 7 (schema)."""
-        headers = Headers(scope=scope)
         limit = self.services.store.partition.max_email_bytes
         declared = headers.get("content-length", "")
         if declared.isdecimal() and int(declared) > limit:
