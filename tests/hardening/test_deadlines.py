@@ -276,4 +276,5 @@ def test_a_whole_run_against_a_target_that_stops_answering_is_bounded(
     assert outcomes.count("error") > 200, "later scenarios are errors, not sent"
     lost = [c for c in results["checks"] if c["id"] == "fuzz-target-lost"]
     assert lost and "not sent" in lost[0]["message"], "the fuzzing stage sent nothing"
-    assert "The target stopped answering." in (report_dir / "report.html").read_text()
+    html = (report_dir / "report.html").read_text()
+    assert 'id="target-stopped"' in html and "stopped answering after 3 consecutive" in html
