@@ -90,7 +90,7 @@ class VendorChecks:
         if not raw.strip():
             raise ApiError(400, "400-264", (), "BODY-01")
         body = _parse(raw, kind, self.services.validator)
-        self.services.validator.validate(body)
+        self.services.validator.validate(body, raw if kind == negotiation.JSON else None)
         return body
 
 
