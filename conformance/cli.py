@@ -469,6 +469,9 @@ def _shown_path(path: Path) -> str:
     return str(path)
 
 
+LISTED_FAILURES = 25  # a dead target fails every check: the report lists them all
+
+
 def finish(plan: RunPlan, result: RunResult, display: Display) -> int:
     from conformance.report import verdict, write_reports
 
@@ -478,9 +481,11 @@ def finish(plan: RunPlan, result: RunResult, display: Display) -> int:
     paths = write_reports(result, plan.catalog, plan.report_dir, diff)
     outcome = verdict(result, diff)
     known = {c.identity for c in diff.known} if diff else set()
-    for check in result.failures:
+    for check in result.failures[:LISTED_FAILURES]:
         tag = "KNOWN" if check.identity in known else "FAILED"
         display.line(f"{tag} {','.join(check.rule_ids) or '-'} {check.name}")
+    if len(result.failures) > LISTED_FAILURES:
+        display.line(f"... and {len(result.failures) - LISTED_FAILURES} more (see the report)")
     display.verdict(outcome.conforms, f"{outcome.headline} ({outcome.detail})")
     display.line(
         f"report: {_shown(paths['html'])} (also {paths['json'].name}, {paths['junit'].name})"

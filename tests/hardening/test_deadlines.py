@@ -242,7 +242,8 @@ def whole_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, t
             root = stack.enter_context(serve(argv, port))
             cmd = [str(CONFORMANCE), "run", "--target", str(profile), "--base-url"]
             cmd += [root + BASE_PATH, "--report-dir", str(tmp / kind), "--seed", "1"]
-            proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, text=True)
+            out = stack.enter_context((tmp / f"{kind}.out").open("w"))
+            proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, text=True)
             started[kind] = (proc, time.monotonic())
         yield {kind: _wait(proc, t0, tmp / kind) for kind, (proc, t0) in started.items()}
 
@@ -278,3 +279,6 @@ def test_a_whole_run_against_a_target_that_stops_answering_is_bounded(
     assert lost and "not sent" in lost[0]["message"], "the fuzzing stage sent nothing"
     html = (report_dir / "report.html").read_text()
     assert 'id="target-stopped"' in html and "stopped answering after 3 consecutive" in html
+    printed = report_dir.with_suffix(".out").read_text().splitlines()
+    assert sum(line.startswith("conformance: FAILED") for line in printed) <= 25, "not collapsed"
+    assert any("more (see the report)" in line for line in printed)
