@@ -81,8 +81,12 @@ def locale(accept_language: str | None) -> str | None:
 
 @lru_cache(maxsize=256)
 def body_format(content_type: str | None) -> str | None:
-    """json or xml for the request body (absent: json); None for a type this operation refuses."""
-    if content_type is None or not content_type.strip():
+    """json or xml for the request body (absent: json); None for a type this operation refuses.
+
+    A missing header takes its default (HDR-03); an empty one declares no readable media type,
+    so the body cannot be read as JSON or XML (415).
+    """
+    if content_type is None:
         return JSON
     media = content_type.split(";", 1)[0].strip().lower()
     if media in JSON_TYPES:

@@ -92,6 +92,8 @@ def _(api: Api) -> None:
     for media in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data"):
         response = api.create(None, headers={"Content-Type": media})
         expect_rule(api, response, "HDR-06")
+    # An empty Content-Type is not a missing one (HDR-03): it names no readable media type.
+    expect_rule(api, api.create(user_body(), headers={"Content-Type": ""}), "HDR-06")
 
 
 @check("HDR-07")
