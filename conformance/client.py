@@ -295,12 +295,12 @@ class ApiClient:
         try:
             response = self.session.send(prepared, timeout=self.timeout, allow_redirects=False)
         except TargetStopped as exc:
-            self._record_error(prepared, body, started, exc)
+            self._record(prepared, body, started, error=exc)
             raise
         except requests.RequestException as exc:
-            self._record_error(prepared, body, started, exc)
+            self._record(prepared, body, started, error=exc)
             raise self._translate(exc, prepared) from exc
-        self._record(prepared, body, started, response)
+        self._record(prepared, body, started, response=response)
         return response
 
     def _record(
@@ -308,29 +308,19 @@ class ApiClient:
         prepared: requests.PreparedRequest,
         body: bytes | str | None,
         started: float,
-        response: requests.Response,
+        *,
+        response: requests.Response | None = None,
+        error: Exception | None = None,
     ) -> None:
-        self.recorder.record(
-            Exchange(
-                method=prepared.method or "",
-                url=prepared.url or "",
-                request_headers=dict(prepared.headers),
-                request_body=_text(body),
-                status=response.status_code,
-                response_headers=dict(response.headers),
-                response_body=trim(response.text),
-                elapsed_ms=_ms_since(started),
-                truncated_at=truncated_at(response),
-            )
-        )
-
-    def _record_error(
-        self,
-        prepared: requests.PreparedRequest,
-        body: bytes | str | None,
-        started: float,
-        exc: Exception,
-    ) -> None:
+        """One Exchange per request: the response, or the transport error in its place."""
+        answer: dict[str, Any] = {}
+        if response is not None:
+            answer = {
+                "status": response.status_code,
+                "response_headers": dict(response.headers),
+                "response_body": trim(response.text),
+                "truncated_at": truncated_at(response),
+            }
         self.recorder.record(
             Exchange(
                 method=prepared.method or "",
@@ -338,7 +328,8 @@ class ApiClient:
                 request_headers=dict(prepared.headers),
                 request_body=_text(body),
                 elapsed_ms=_ms_since(started),
-                error=f"{type(exc).__name__}: {exc}",
+                error=f"{type(error).__name__}: {error}" if error is not None else None,
+                **answer,
             )
         )
 
