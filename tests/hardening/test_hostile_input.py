@@ -9,15 +9,15 @@ from __future__ import annotations
 import copy
 import json
 import re
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
 from tests.hardening import rawhttp
-from tests.support import BASE_PATH, free_port, serve
+from tests.support import BASE_PATH, running_mock
 
 CREATE = f"{BASE_PATH}/activity/email/general"
 TOKEN = "user-admin-token"
@@ -262,18 +262,9 @@ CASES: list[Case] = [
 
 @pytest.fixture(scope="module")
 def mock_port() -> Iterator[int]:
-    port = free_port()
-    argv = [
-        sys.executable,
-        "-m",
-        "mock_server",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--quiet",
-    ]
-    with serve(argv, port):
+    with running_mock() as base_url:
+        port = urlsplit(base_url).port
+        assert port is not None
         yield port
 
 
