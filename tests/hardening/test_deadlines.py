@@ -5,27 +5,25 @@ a hanging server costs the full timeout for every request. The harness gives eve
 wall-clock deadline (connect plus whole response, `conformance.client.DeadlineAdapter`) and
 stops sending after a few consecutive transport failures (`conformance.breaker.Breaker`).
 
-Unit tests use the `responses` library or a tiny socket server in a thread; the end-to-end test
-runs the real CLI (scenarios and fuzzing) against faulty targets at a realistic 2 s timeout.
+Unit tests use the `responses` library or a tiny socket server in a thread; whole CLI runs
+(scenarios and fuzzing) against faulty targets at a realistic 2 s timeout are in
+test_faulty_targets.py.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import socket
-import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import requests
 import responses
-import yaml
 
 from conformance.breaker import TRANSPORT_FAILURE_LIMIT, Breaker
 from conformance.client import (
@@ -37,7 +35,7 @@ from conformance.client import (
     truncated_at,
 )
 from conformance.errors import Deviation, TargetStopped
-from tests.support import BASE_PATH, ROOT, free_port, serve
+from tests.support import ROOT
 
 FAULTY = ROOT / "tests" / "hardening" / "faulty_targets.py"
 CONFORMANCE = Path(sys.executable).with_name("conformance")
@@ -215,70 +213,3 @@ def test_the_recorded_exchange_says_the_body_was_cut() -> None:
     [exchange] = recorder.exchanges
     assert exchange.truncated_at == 8 << 20
     assert exchange.response_body.endswith("more characters]")
-
-
-# ------------------------------------------------------------------ whole runs
-def _profile(tmp: Path) -> Path:
-    profile = yaml.safe_load((ROOT / "mock_server" / "data" / "profile.yaml").read_text())
-    profile["timeout_seconds"] = DEFAULTISH_TIMEOUT_S
-    path = tmp / "profile.yaml"
-    path.write_text(yaml.safe_dump(profile))
-    return path
-
-
-WHOLE_RUN_KINDS = ("hang", "trickle", "reset")
-
-
-@pytest.fixture(scope="module")
-def whole_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tuple]]:  # type: ignore[type-arg]
-    """A full run (scenarios and fuzzing) per kind, all at once; (exit, seconds, report dir)."""
-    tmp = tmp_path_factory.mktemp("deadlines")
-    profile = _profile(tmp)
-    with ExitStack() as stack:
-        started = {}
-        for kind in WHOLE_RUN_KINDS:
-            port = free_port()
-            argv = [sys.executable, str(FAULTY), kind, "--port", str(port), "--delay", "0.5"]
-            root = stack.enter_context(serve(argv, port))
-            cmd = [str(CONFORMANCE), "run", "--target", str(profile), "--base-url"]
-            cmd += [root + BASE_PATH, "--report-dir", str(tmp / kind), "--seed", "1"]
-            out = stack.enter_context((tmp / f"{kind}.out").open("w"))
-            proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, text=True)
-            started[kind] = (proc, time.monotonic())
-        yield {kind: _wait(proc, t0, tmp / kind) for kind, (proc, t0) in started.items()}
-
-
-def _wait(proc: subprocess.Popen[str], started: float, report_dir: Path) -> tuple:  # type: ignore[type-arg]
-    try:
-        proc.wait(timeout=max(1.0, HARD_KILL_S - (time.monotonic() - started)))
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-        return None, time.monotonic() - started, report_dir
-    return proc.returncode, time.monotonic() - started, report_dir
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("kind", WHOLE_RUN_KINDS)
-def test_a_whole_run_against_a_target_that_stops_answering_is_bounded(
-    whole_runs: dict[str, tuple],
-    kind: str,  # type: ignore[type-arg]
-) -> None:
-    code, seconds, report_dir = whole_runs[kind]
-    assert code == 1, f"{kind}: exit {code} after {seconds:.1f} s"
-    assert seconds < RUN_BOUND_S, f"{kind}: {seconds:.1f} s"
-    for name in ("report.html", "results.json", "junit.xml"):
-        assert (report_dir / name).is_file(), name
-    results = json.loads((report_dir / "results.json").read_text())
-    assert "stopped answering after 3 consecutive" in results["target_stopped"]
-    assert results["verdict"]["conforms"] is False
-    outcomes = [c["outcome"] for c in results["checks"]]
-    assert "passed" not in outcomes
-    assert outcomes.count("error") > 200, "later scenarios are errors, not sent"
-    lost = [c for c in results["checks"] if c["id"] == "fuzz-target-lost"]
-    assert lost and "not sent" in lost[0]["message"], "the fuzzing stage sent nothing"
-    html = (report_dir / "report.html").read_text()
-    assert 'id="target-stopped"' in html and "stopped answering after 3 consecutive" in html
-    printed = report_dir.with_suffix(".out").read_text().splitlines()
-    assert sum(line.startswith("conformance: FAILED") for line in printed) <= 25, "not collapsed"
-    assert any("more (see the report)" in line for line in printed)

@@ -5,10 +5,11 @@ Every faulty server accepts TCP connections and answers /mock/health; only the A
 misbehaves. So the target is reachable and wrong, which is exit 1; exit 3 is for a target
 nobody answers at all (refused or unresolvable), which none of these is.
 
-All seven harness runs go at once (they mostly wait on sockets), with a realistic per-request
-timeout of 2 s in a copy of the mock's profile: each request has that as a wall-clock deadline,
-and after 3 consecutive transport failures the run's breaker stops sending, so a target that
-hangs, resets, answers garbage or trickles costs about 3 x 2 s, not 250 x 2 s.
+All seven harness runs (scenarios and a small seeded fuzzing stage) go at once (they mostly
+wait on sockets), with a realistic per-request timeout of 2 s in a copy of the mock's profile:
+each request has that as a wall-clock deadline, and after 3 consecutive transport failures the
+run's breaker stops sending, so a target that hangs, resets, answers garbage or trickles costs
+about 3 x 2 s, not 250 x 2 s.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pytest
 import yaml
@@ -30,6 +32,7 @@ from tests.support import BASE_PATH, ROOT, free_port, serve
 
 RUN_TIMEOUT_S = 240.0  # a harness run that takes longer than this is a hung harness
 REQUEST_TIMEOUT_S = 2.0  # per request, connect plus whole response
+RUN_BOUND_S = 60.0  # limit x timeout plus harness start-up, generously, on 2 busy cores
 # Kinds that never give an HTTP answer on the API path: the breaker must stop the run.
 STOPS_ANSWERING = ("hang", "reset", "garbage", "slow", "trickle")
 FAULTY = ROOT / "tests" / "hardening" / "faulty_targets.py"
@@ -43,6 +46,7 @@ class Run:
     seconds: float
     report_dir: Path
     stderr: str
+    printed: list[str]
 
     def results(self) -> dict:  # type: ignore[type-arg]
         return json.loads(next(self.report_dir.rglob("results.json")).read_text())
@@ -77,29 +81,22 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
             ]
             root = stack.enter_context(serve(argv, port))
             report_dir = tmp / kind
-            cmd = [
-                str(CONFORMANCE),
-                "run",
-                "--target",
-                str(profile),
-                "--base-url",
-                root + BASE_PATH,
-                "--only",
-                "scenarios",
-                "--report-dir",
-                str(report_dir),
-            ]
-            procs[kind] = (
-                subprocess.Popen(
-                    cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-                ),
-                report_dir,
-                time.monotonic(),
-            )
+            cmd = [str(CONFORMANCE), "run", "--target", str(profile), "--base-url"]
+            cmd += [root + BASE_PATH, "--report-dir", str(report_dir)]
+            cmd += ["--seed", "1", "--max-examples", "5"]
+            out = stack.enter_context((tmp / f"{kind}.out").open("w+"))
+            proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.PIPE, text=True)
+            procs[kind] = (proc, report_dir, time.monotonic(), out)
         yield {kind: _finish(kind, *entry) for kind, entry in procs.items()}
 
 
-def _finish(kind: str, proc: subprocess.Popen[str], report_dir: Path, started: float) -> Run:
+def _finish(
+    kind: str,
+    proc: subprocess.Popen[str],
+    report_dir: Path,
+    started: float,
+    out: IO[str],
+) -> Run:
     left = max(1.0, RUN_TIMEOUT_S - (time.monotonic() - started))
     try:
         _, err = proc.communicate(timeout=left)
@@ -108,7 +105,9 @@ def _finish(kind: str, proc: subprocess.Popen[str], report_dir: Path, started: f
         proc.kill()
         _, err = proc.communicate()
         code = None
-    return Run(kind, code, time.monotonic() - started, report_dir, err[-3000:])
+    seconds = time.monotonic() - started
+    out.seek(0)
+    return Run(kind, code, seconds, report_dir, err[-3000:], out.read().splitlines())
 
 
 @pytest.mark.slow
@@ -127,3 +126,27 @@ def test_harness_finishes_reports_and_fails_against_a_faulty_target(
     assert "passed" not in outcomes or outcomes.count("passed") < len(failed), outcomes
     if kind in STOPS_ANSWERING:
         assert "stopped answering after 3 consecutive" in results["target_stopped"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", STOPS_ANSWERING)
+def test_a_run_against_a_target_that_stops_answering_is_bounded(
+    runs: dict[str, Run], kind: str
+) -> None:
+    run = runs[kind]
+    assert run.exit_code == 1, f"{kind}: exit {run.exit_code} after {run.seconds:.1f} s"
+    assert run.seconds < RUN_BOUND_S, f"{kind}: {run.seconds:.1f} s"
+    for name in ("report.html", "results.json", "junit.xml"):
+        assert (run.report_dir / name).is_file(), name
+    results = run.results()
+    assert results["verdict"]["conforms"] is False
+    outcomes = [c["outcome"] for c in results["checks"]]
+    assert "passed" not in outcomes
+    assert outcomes.count("error") > 200, "later scenarios are errors, not sent"
+    lost = [c for c in results["checks"] if c["id"] == "fuzz-target-lost"]
+    assert lost and "not sent" in lost[0]["message"], "the fuzzing stage sent nothing"
+    html = (run.report_dir / "report.html").read_text()
+    assert 'id="target-stopped"' in html and "stopped answering after 3 consecutive" in html
+    failed_lines = sum(line.startswith("conformance: FAILED") for line in run.printed)
+    assert failed_lines <= 25, "not collapsed"
+    assert any("more (see the report)" in line for line in run.printed)
