@@ -103,11 +103,18 @@ def _granted(state: State, grantor: str, grantee: str) -> bool:
 # ---------------------------------------------------------------- step 8: actor elements
 
 
+_PARTS: dict[str, tuple[str, ...]] = {}
+
+
 def _get(body: Body, path: str) -> Any:
     """The value at a dotted path, or None. Bodies are dicts (json.loads, xmlcodec.parse), and
-    a dict check costs a seventh of the Mapping ABC check on a path read ~17 times a request."""
+    a dict check costs a seventh of the Mapping ABC check on a path read ~17 times a request;
+    the paths are a fixed few, so each is split once."""
+    parts = _PARTS.get(path)
+    if parts is None:
+        parts = _PARTS[path] = tuple(path.split("."))
     node: Any = body
-    for part in path.split("."):
+    for part in parts:
         if not isinstance(node, dict) or part not in node:
             return None
         node = node[part]
@@ -423,7 +430,8 @@ def commit(state: State, sub: Submission, decision: Decision, actor_name: str) -
 
 
 def now_iso() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    """UTC to the millisecond, e.g. 2026-11-27T13:40:10.627Z (isoformat: a third of strftime)."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").removesuffix("+00:00") + "Z"
 
 
 def _record(
