@@ -69,7 +69,7 @@ class MockRoutes:
     async def requests(self, request: Request) -> Response:
         raw = request.query_params.get("limit", str(DEFAULT_LIMIT))
         limit = int(raw) if raw.isdecimal() else DEFAULT_LIMIT
-        items = [dataclasses.asdict(r) for r in self.log.last(limit)]
+        items = [r.as_json() for r in self.log.last(limit)]
         return JSONResponse({"requests": items})
 
     async def token(self, request: Request) -> Response:

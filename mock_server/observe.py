@@ -1,7 +1,7 @@
 """One log line per request, and the record behind GET /mock/requests.
 
-The error handler writes the vendor code and the rule id into the request's record (a mutable
-object placed in the ASGI scope here, so it survives scope copies further down).
+The error answer writes the vendor code and the rule id into the request's Outcome (a mutable
+object placed in the ASGI scope by the Edge, so it survives scope copies further down).
 """
 
 from __future__ import annotations
@@ -9,10 +9,9 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 from mock_server.store import RequestLog, RequestRecord
 
@@ -32,46 +31,20 @@ def outcome_of(scope: dict[str, Any]) -> Outcome | None:
     return scope.get(RECORD_KEY)
 
 
-class RequestRecorder:
-    """Outermost mock middleware: times the request, logs it, keeps it for /mock/requests."""
+class Journal:
+    """Keeps each request for /mock/requests and, unless quiet, prints one line for it."""
 
-    def __init__(
-        self, app: ASGIApp, *, log: RequestLog, quiet: bool, stream: TextIO | None = None
-    ) -> None:
-        self.app = app
+    def __init__(self, log: RequestLog, *, quiet: bool, stream: TextIO | None = None) -> None:
         self.log = log
         self.quiet = quiet
         self.stream = stream or sys.stderr
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        outcome = Outcome()
-        scope[RECORD_KEY] = outcome
-        started = time.perf_counter()
-
-        async def send_(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                outcome.status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_)
-        finally:
-            self._finish(scope, outcome, (time.perf_counter() - started) * 1000)
-
-    def _finish(self, scope: Scope, outcome: Outcome, duration_ms: float) -> None:
-        path = scope.get("path", "")
+    def record(self, scope: Scope, outcome: Outcome, seconds: float) -> None:
+        path = scope["path"]
         record = RequestRecord(
-            method=scope.get("method", ""),
-            path=path,
-            status=outcome.status,
-            code=outcome.code,
-            rule_id=outcome.rule_id,
-            duration_ms=round(duration_ms, 2),
-            time=datetime.now(UTC).isoformat(timespec="milliseconds"),
-        )
+            scope["method"], path, outcome.status, outcome.code, outcome.rule_id,
+            round(seconds * 1000, 2), time.time(),
+        )  # fmt: skip
         if not path.startswith("/mock/requests"):
             self.log.add(record)
         if not self.quiet:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -176,6 +177,10 @@ def test_health_state_and_request_log(api: Api) -> None:
     assert [(r["status"], r["code"], r["rule_id"]) for r in log] == [
         (400, "400-152", "UC-02"), (201, None, None)]  # fmt: skip
     assert log[0]["method"] == "POST" and log[0]["path"].endswith("/activity/email/general")
+    assert set(log[0]) == {"method", "path", "status", "code", "rule_id", "duration_ms", "time"}
+    logged_at = datetime.fromisoformat(log[0]["time"])
+    assert logged_at.utcoffset() == timedelta(0)
+    assert abs((datetime.now(UTC) - logged_at).total_seconds()) < 60
     state = api.state()
     assert {"customers", "contactPoints", "cases", "activities", "settings"} <= set(state)
     assert len(state["activities"]) == 1
@@ -243,6 +248,14 @@ def test_cors_preflight_and_exposed_location(api: Api) -> None:
     assert refused.headers["access-control-allow-origin"] == origin  # errors readable too
     other = api.create(user_body(), headers={"Origin": "https://evil.example"})
     assert "access-control-allow-origin" not in other.headers
+
+
+def test_every_answer_varies_on_origin(api: Api) -> None:
+    """A cache must not hand an answer made without Origin to a browser that sends one."""
+    assert api.create(user_body()).headers["vary"] == "Origin"
+    assert api.create(user_body(), token=None).headers["vary"] == "Origin"
+    with_origin = api.create(user_body(), headers={"Origin": "http://localhost:5173"})
+    assert with_origin.headers["vary"] == "Origin"
 
 
 # ------------------------------------------------------------------ concurrency

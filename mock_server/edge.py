@@ -1,0 +1,132 @@
+"""The outermost layer: the request log, CORS and the vendor error body, in one pass.
+
+Connexion's default stack opens with Starlette's ServerErrorMiddleware and its own
+ExceptionMiddleware, and the mock added a recorder and CORS: four layers, each wrapping `send`
+for every request. This one layer does what they did, in this order from the outside:
+
+1. records the request (status, vendor code, rule id, duration) for the log and /mock/requests;
+2. hands a request that carries an Origin to Starlette's CORSMiddleware; any other request only
+   gets the `Vary: Origin` that CORSMiddleware adds to it (it adds nothing else without Origin);
+3. turns any exception raised before the answer started into the vendor error body, in JSON or
+   XML as Accept asks (inside CORS, so a browser can read the error), never problem+json.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from connexion.exceptions import ProblemException
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mock_server import negotiation
+from mock_server.errors import ApiError, CodeBook, error_body
+from mock_server.messages import user_message
+from mock_server.observe import RECORD_KEY, Journal, Outcome
+from mock_server.pipeline import ClientDisconnected
+
+logger = logging.getLogger("mock_server")
+VARY_ORIGIN = (b"vary", b"Origin")
+_STATUS_CODES = {
+    404: ("404-100", None),
+    405: ("405-100", "PRT-01"),
+    406: ("406-101", "HDR-04"),
+    413: ("413-100", "LIM-03"),
+    415: ("415-100", "HDR-06"),
+}
+
+
+class Edge:
+    """ASGI middleware at the top of the mock's Connexion stack (see the module docstring)."""
+
+    def __init__(
+        self, app: ASGIApp, *, journal: Journal, codes: CodeBook, cors: dict[str, Any]
+    ) -> None:
+        self.app = app
+        self.journal = journal
+        self.codes = codes
+        self.cors = CORSMiddleware(self._answer_errors, **cors)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        outcome = scope[RECORD_KEY] = Outcome()
+        has_origin = any(name == b"origin" for name, _ in scope["headers"])
+        started = time.perf_counter()
+
+        async def send_(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                outcome.status = message["status"]
+                if not has_origin:
+                    _vary_on_origin(message)
+            await send(message)
+
+        try:
+            if has_origin:
+                await self.cors(scope, receive, send_)
+            else:
+                await self._answer_errors(scope, receive, send_)
+        finally:
+            self.journal.record(scope, outcome, time.perf_counter() - started)
+
+    async def _answer_errors(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.app(scope, receive, send)
+        except Exception as exc:
+            outcome: Outcome = scope[RECORD_KEY]
+            if outcome.status:  # the answer has started: too late for another one
+                logger.error("error after the answer started on %s", scope["path"], exc_info=exc)
+                return
+            await self.error_response(scope, exc)(scope, receive, send)
+
+    def error_response(self, scope: Scope, exc: Exception) -> Response:
+        """Any exception as the vendor body, in JSON or XML as Accept asks."""
+        headers = Headers(scope=scope)
+        error = _as_api_error(scope, headers, exc)
+        outcome: Outcome = scope[RECORD_KEY]
+        outcome.code, outcome.rule_id = error.code, error.rule_id
+        as_xml = negotiation.response_format(headers.get("accept")) == negotiation.XML
+        user = None
+        if negotiation.wants_user_message(headers.get("x-egain-error-message")):
+            locale = (
+                negotiation.locale(headers.get("accept-language")) or negotiation.DEFAULT_LOCALE
+            )
+            user = user_message(error.code, locale or negotiation.DEFAULT_LOCALE, error.args_)
+        developer = self.codes.developer_message(error.code, error.args_)
+        body, media_type = error_body(error.code, developer, user, as_xml)
+        extra = dict(getattr(exc, "headers", None) or {}) if error.status == 405 else {}
+        return Response(body, status_code=error.status, headers=extra, media_type=media_type)
+
+
+def _vary_on_origin(start: Message) -> None:
+    """What CORSMiddleware does to an answer to a request without Origin."""
+    headers = start.setdefault("headers", [])
+    if any(name.lower() == b"vary" for name, _ in headers):
+        mutable = MutableHeaders(scope=start)
+        mutable["Vary"] = ", ".join([*mutable.getlist("Vary"), "Origin"])
+    else:
+        start["headers"] = [*headers, VARY_ORIGIN]
+
+
+def _as_api_error(scope: Scope, headers: Headers, exc: Exception) -> ApiError:
+    if isinstance(exc, ApiError):
+        return exc
+    status = getattr(exc, "status_code", getattr(exc, "status", 500))
+    if isinstance(exc, HTTPException | ProblemException) and status == 401:
+        auth_rule = "ACT-02" if headers.get("authorization") else "ACT-01"
+        return ApiError(401, "401-101", (), auth_rule)
+    if isinstance(exc, ClientDisconnected):
+        return ApiError(400, "400-152", ("requestBody",), "PRT-03")
+    if isinstance(exc, HTTPException | ProblemException) and status in _STATUS_CODES:
+        code, rule_id = _STATUS_CODES[status]
+        return ApiError(status, code, (), rule_id)
+    if isinstance(exc, HTTPException | ProblemException) and 400 <= status < 500:
+        return ApiError(400, "400-152", ("requestBody",), "PRT-03")
+    logger.error("unexpected error on %s %s", scope["method"], scope["path"], exc_info=exc)
+    return ApiError(500, "500-100", (), None)
