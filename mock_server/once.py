@@ -32,7 +32,12 @@ from starlette.types import Receive, Scope, Send
 
 class DecorateOnce(StarletteDecorator):
     """The decorator chain (signature inspection, parameter and response decorators, URI parser)
-    holds no per-request state for one operation: build it at the first request and keep it."""
+    holds no per-request state for one operation: build it at the first request and keep it.
+
+    A handler that takes no arguments gets Connexion's response decorator only: the parameter
+    decorator would turn path, query and body into arguments just to drop every one of them,
+    and the request object it reads them from is never built.
+    """
 
     def __call__(self, function: Any) -> Any:
         built: list[Any] = []
@@ -40,8 +45,10 @@ class DecorateOnce(StarletteDecorator):
         @functools.wraps(function)
         async def wrapper(*args: Any, **kwargs: Any) -> Any:
             if not built:
-                built[:] = [self.uri_parser, self.decorate(function)]
+                built[:] = self._build(function)
             parser, decorated = built
+            if parser is None:
+                return await decorated(None)
             request = self.framework.get_request(
                 uri_parser=parser, scope=connexion_context.scope, receive=connexion_context.receive
             )
@@ -49,12 +56,11 @@ class DecorateOnce(StarletteDecorator):
 
         return wrapper
 
-    def decorate(self, function: Callable[..., Any]) -> Callable[..., Any]:
-        """Connexion's chain, less the parameter decorator for a handler that takes nothing: it
-        would turn path, query and body into arguments only to drop every one of them."""
+    def _build(self, function: Callable[..., Any]) -> tuple[Any, Callable[..., Any]]:
+        """(URI parser or None when no request is needed, the decorated handler)."""
         arguments, has_kwargs = inspect_function_arguments(unwrap_decorators(function))
         if arguments or has_kwargs:
-            return super().decorate(function)  # type: ignore[no-any-return]
+            return self.uri_parser, self.decorate(function)
         handler = self._sync_async_decorator(function)
 
         @functools.wraps(function)
@@ -62,7 +68,7 @@ class DecorateOnce(StarletteDecorator):
             return await handler()
 
         respond = self._response_decorator_cls(framework=self.framework, jsonifier=self.jsonifier)
-        return respond(without_parameters)  # type: ignore[no-any-return]
+        return None, respond(without_parameters)
 
 
 class CachedAsyncOperation(AsyncOperation):
@@ -93,13 +99,14 @@ def accepts_kwarg(func: Callable[..., Any], keyword: str) -> bool:
 
 @dataclass(frozen=True)
 class _ResponsePlan:
-    """What response validation needs for one (status, media type) of one operation."""
+    """What response validation needs for one (status, Content-Type) of one operation."""
 
     definition: dict[str, Any]
-    required_headers: frozenset[str]
+    required_headers: frozenset[bytes]  # lower-case, as they would appear in the answer
     schema: dict[str, Any]
     nullable: bool
     validator_cls: type[Any] | None
+    encoding: str
 
 
 class CachedJSONResponseBodyValidator(JSONResponseBodyValidator):
@@ -133,28 +140,26 @@ RESPONSE_VALIDATORS: dict[str, Any] = {
 
 
 class CachedResponseValidationOperation(ResponseValidationOperation):
-    """Connexion's response validation, with the spec lookups done once per (status, type)."""
+    """Connexion's response validation, with its lookups done once per (status, Content-Type)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._plans: dict[tuple[int, str], _ResponsePlan] = {}
-        self._produced: set[str] = set()  # media types validate_mime_type accepted
+        self._plans: dict[tuple[int, bytes | None], _ResponsePlan] = {}
 
-    def _plan(self, status: int, mime_type: str) -> _ResponsePlan:
-        plan = self._plans.get((status, mime_type))
-        if plan is None:
-            definition = self._operation.response_definition(str(status), mime_type)
-            headers = definition.get("headers", {})
-            plan = self._plans[(status, mime_type)] = _ResponsePlan(
-                definition=definition,
-                required_headers=frozenset(
-                    k.lower() for k, v in headers.items() if v.get("required", False)
-                ),
-                schema=self._operation.response_schema(str(status), mime_type),
-                nullable=is_nullable(definition),
-                validator_cls=self._body_validator(mime_type),
-            )
-        return plan
+    def _plan(self, status: int, headers: list[tuple[bytes, bytes]]) -> _ResponsePlan:
+        mime_type, encoding = self.extract_content_type(headers)
+        if status < 400:
+            self.validate_mime_type(mime_type)  # raises, as Connexion does
+        definition = self._operation.response_definition(str(status), mime_type)
+        required = (k for k, v in definition.get("headers", {}).items() if v.get("required"))
+        return _ResponsePlan(
+            definition=definition,
+            required_headers=frozenset(k.lower().encode("latin-1") for k in required),
+            schema=self._operation.response_schema(str(status), mime_type),
+            nullable=is_nullable(definition),
+            validator_cls=self._body_validator(mime_type),
+            encoding=encoding,
+        )
 
     def _body_validator(self, mime_type: str) -> type[Any] | None:
         try:
@@ -174,17 +179,16 @@ class CachedResponseValidationOperation(ResponseValidationOperation):
     def _checked_send(self, scope: Scope, start: MutableMapping[str, Any], send: Send) -> Send:
         """Content type and required headers checked now; the body checked as it is sent."""
         headers = start["headers"]
-        mime_type, encoding = self.extract_content_type(headers)
-        if start["status"] < 400 and mime_type not in self._produced:
-            self.validate_mime_type(mime_type)  # raises, as Connexion does
-            self._produced.add(mime_type)
-        plan = self._plan(start["status"], mime_type)
-        if plan.required_headers:
-            self.validate_required_headers(headers, plan.definition)
+        raw_type = next((v for k, v in headers if k.lower() == b"content-type"), None)
+        plan = self._plans.get((start["status"], raw_type))
+        if plan is None:  # Connexion's own checks, once per (status, Content-Type)
+            plan = self._plans[(start["status"], raw_type)] = self._plan(start["status"], headers)
+        if plan.required_headers and not plan.required_headers <= {k.lower() for k, _ in headers}:
+            self.validate_required_headers(headers, plan.definition)  # raises, as Connexion does
         if plan.validator_cls is None:
             return send
         validator = plan.validator_cls(
-            scope, schema=plan.schema, nullable=plan.nullable, encoding=encoding
+            scope, schema=plan.schema, nullable=plan.nullable, encoding=plan.encoding
         )
         return validator.wrap_send(send)  # type: ignore[no-any-return]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from typing import Any
@@ -15,8 +14,9 @@ from mock_server.errors import ApiError, CodeBook
 from mock_server.observe import Journal
 from mock_server.settings import MockSettings
 from mock_server.store import RequestLog
+from tests.mock.asgi import Messages, asgi_call, header
 
-Messages = list[dict[str, Any]]
+JSON = [(b"accept", b"application/json")]
 
 
 def edge_around(app: Any, log: RequestLog | None = None) -> Edge:
@@ -29,27 +29,7 @@ def edge_around(app: Any, log: RequestLog | None = None) -> Edge:
 
 
 def call(app: Any, headers: list[tuple[bytes, bytes]] | None = None) -> Messages:
-    scope = {
-        "type": "http",
-        "method": "POST",
-        "path": "/core/casemgr/v3/activity/email/general",
-        "query_string": b"",
-        "headers": headers or [(b"accept", b"application/json")],
-    }
-    sent: Messages = []
-
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    asyncio.run(app(scope, receive, send))
-    return sent
-
-
-def header(start: dict[str, Any], name: bytes) -> list[bytes]:
-    return [value for key, value in start["headers"] if key.lower() == name]
+    return asgi_call(app, "/core/casemgr/v3/activity/email/general", headers or JSON)
 
 
 async def crashes(scope: Scope, receive: Receive, send: Send) -> None:
