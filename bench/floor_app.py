@@ -18,6 +18,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from mock_server.runtime import tune_collector
+
 BASE_PATH = "/core/casemgr/v3"
 
 
@@ -53,9 +55,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
-    uvicorn.run(
-        build_app(), host="127.0.0.1", port=args.port, access_log=False, log_level="warning"
-    )
+    app = build_app()
+    tune_collector()  # the same process tuning as the mock: the floor stays this stack's best
+    uvicorn.run(app, host="127.0.0.1", port=args.port, access_log=False, log_level="warning")
 
 
 if __name__ == "__main__":
