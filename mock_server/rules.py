@@ -423,8 +423,8 @@ def commit(state: State, sub: Submission, decision: Decision, actor_name: str) -
     case = state.cases[decision.case_id] if decision.case_id else state.new_case()
     activity_id = state.next_activity_id()
     case.activity_ids.append(activity_id)
-    state.activities[activity_id] = _record(
-        sub, decision, customer, case.id, activity_id, actor_name
+    state.add_activity(
+        activity_id, _record(sub, decision, customer, case.id, activity_id, actor_name)
     )
     return activity_id
 

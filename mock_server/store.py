@@ -6,6 +6,7 @@ see each create whole and ids never repeat. `reset()` goes back to the seed.
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 from collections import deque
@@ -28,6 +29,9 @@ from mock_server.data import (
 from mock_server.settings import PartitionSettings
 
 FIRST_ACTIVITY_ID = 1001
+# ASCII (\u escapes) so encoding can never fail; compact; built once (json.dumps with an
+# option builds an encoder per call).
+_ACTIVITY_JSON = json.JSONEncoder(separators=(",", ":"))
 TOKEN_LIFETIME_SECONDS = 3600
 
 
@@ -78,7 +82,7 @@ class State:
         self.grants = {k: frozenset(v) for k, v in seed.grants.items()}
         self.customers: dict[str, Customer] = {c.id: _customer(c) for c in seed.customers}
         self.cases: dict[str, Case] = {c: Case(c) for c in seed.cases}
-        self.activities: dict[str, dict[str, Any]] = {}
+        self._activities: dict[str, bytes] = {}
         self._address_owners: dict[str, list[str]] = {}
         for customer in self.customers.values():
             for address in customer.addresses:
@@ -117,6 +121,15 @@ class State:
         self.cases[case.id] = case
         return case
 
+    def add_activity(self, activity_id: str, activity: dict[str, Any]) -> None:
+        """Kept as compact JSON: a stored activity is a few hundred bytes that the garbage
+        collector never walks, instead of ~25 dicts and lists (4.8 KB) that it walks for ever."""
+        self._activities[activity_id] = _ACTIVITY_JSON.encode(activity).encode("ascii")
+
+    def activity(self, activity_id: str) -> dict[str, Any] | None:
+        stored = self._activities.get(activity_id)
+        return None if stored is None else json.loads(stored)
+
     def next_activity_id(self) -> str:
         activity_id = str(self._next_activity)
         self._next_activity += 1
@@ -133,7 +146,7 @@ class State:
                 for a in c.addresses
             ],
             "cases": [asdict(c) for c in self.cases.values()],
-            "activities": list(self.activities.values()),
+            "activities": [json.loads(a) for a in self._activities.values()],
         }
 
 
@@ -248,7 +261,7 @@ class Store:
 
     def activity(self, activity_id: str) -> dict[str, Any] | None:
         with self.lock:
-            return self.state.activities.get(activity_id)
+            return self.state.activity(activity_id)
 
     def snapshot(self) -> dict[str, Any]:
         with self.lock:
