@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mock_server import negotiation, rules, xmlcodec
@@ -54,7 +53,7 @@ class VendorChecks:
             actor = actor_of(scope)
             if actor is None:  # security passed without an actor: never for these operations
                 raise ApiError(401, "401-101", (), "ACT-02")
-            headers = Headers(scope=scope)
+            headers = _header_map(scope)
             on_behalf = self._front(scope, headers, actor, operation)
             if operation == CREATE:
                 body = await self._body(headers, receive)
@@ -63,13 +62,16 @@ class VendorChecks:
                 _context(scope)[SUBMISSION_KEY] = submission
         await self.app(scope, receive, send)
 
-    def _front(self, scope: Scope, headers: Headers, actor: Actor, operation: str) -> str | None:
+    def _front(
+        self, scope: Scope, headers: dict[str, str], actor: Actor, operation: str
+    ) -> str | None:
         """Steps 3-5: Accept, Accept-Language, privilege (create only), query."""
         if negotiation.response_format(headers.get("accept")) is None:
             raise ApiError(406, "406-101", (), "HDR-04")
         if negotiation.locale(headers.get("accept-language")) is None:
             raise ApiError(406, "406-100", (), "HDR-01")
-        query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        raw_query = scope.get("query_string", b"")
+        query = parse_qsl(raw_query.decode("latin-1"), keep_blank_values=True) if raw_query else []
         with self.services.store.transaction() as state:
             if operation == CREATE:
                 rules.check_privilege(actor, state)
@@ -77,7 +79,7 @@ class VendorChecks:
             rules.check_query(actor, [q for q in query if q[0] != "customer"], state)
         return None
 
-    async def _body(self, headers: Headers, receive: Receive) -> dict[str, Any]:
+    async def _body(self, headers: dict[str, str], receive: Receive) -> dict[str, Any]:
         """Step 6 (transport) and 7 (schema)."""
         limit = self.services.store.partition.max_email_bytes
         declared = headers.get("content-length", "")
@@ -92,6 +94,17 @@ class VendorChecks:
         body = _parse(raw, kind, self.services.validator)
         self.services.validator.validate(body, raw if kind == negotiation.JSON else None)
         return body
+
+
+def _header_map(scope: Scope) -> dict[str, str]:
+    """Name -> first value, as Starlette's Headers.get reads them, built once for the five reads
+    here (each Headers.get lower-cases, encodes and scans the whole list again)."""
+    found: dict[str, str] = {}
+    for name, value in scope["headers"]:
+        key = name.decode("latin-1")
+        if key not in found:
+            found[key] = value.decode("latin-1")
+    return found
 
 
 def _operation_id(scope: Scope) -> str | None:

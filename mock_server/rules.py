@@ -77,6 +77,8 @@ def check_privilege(actor: Actor, state: State) -> None:
 
 def check_query(actor: Actor, query: list[tuple[str, str]], state: State) -> str | None:
     """QRY-01..03, GRT-02: the only parameter is `customer`, for customers, granted; its id."""
+    if not query:
+        return None
     unknown = list(dict.fromkeys(name for name, _ in query if name != "customer"))
     if unknown:
         raise ApiError(400, "400-101", (", ".join(unknown),), "QRY-01")
