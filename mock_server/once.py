@@ -90,13 +90,6 @@ class CachedAsyncApi(AsyncApi):
         )
 
 
-@functools.lru_cache(maxsize=64)
-def accepts_kwarg(func: Callable[..., Any], keyword: str) -> bool:
-    """Connexion's security wrapper asks this twice per request, via inspect.signature."""
-    arguments, has_kwargs = inspect_function_arguments(func)
-    return bool(has_kwargs or keyword in arguments)
-
-
 @dataclass(frozen=True)
 class _ResponsePlan:
     """What response validation needs for one (status, Content-Type) of one operation."""

@@ -143,8 +143,11 @@ def _(api: Api) -> None:
 @check("ACT-02")
 def _(api: Api) -> None:
     expect_rule(api, api.create(user_body(), token="expired-token"), "ACT-02")
-    basic = api.create(user_body(), token=None, headers={"Authorization": "Basic dTpw"})
-    expect_rule(api, basic, "ACT-02")
+    for malformed in ("Basic dTpw", "Bearer", "Bearer   ", "Token user-admin-token"):
+        sent = api.create(user_body(), token=None, headers={"Authorization": malformed})
+        expect_rule(api, sent, "ACT-02")
+    scheme_case = api.create(user_body(), token=None, headers={"Authorization": f"bEaReR {USER}"})
+    assert scheme_case.status_code == 201  # the scheme name is case-insensitive (RFC 7235)
 
 
 @check("ACT-03")
