@@ -21,6 +21,7 @@ from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 
+from mock_server.activity import API_BASE
 from mock_server.auth import security_map
 from mock_server.data import load_seed
 from mock_server.edge import Edge
@@ -37,8 +38,6 @@ from mock_server.pipeline import CREATE, Services, VendorChecks
 from mock_server.settings import DEV_ORIGIN_REGEX, MockSettings, resolve_partition
 from mock_server.store import RequestLog, Store
 from mock_server.validation import BodyValidator, load_spec, request_schema
-
-API_BASE = "/core/casemgr/v3"
 
 
 def build_store(settings: MockSettings) -> Store:

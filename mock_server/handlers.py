@@ -10,6 +10,7 @@ from connexion.lifecycle import ConnexionResponse
 from starlette.responses import Response
 
 from mock_server import negotiation, rules, xmlcodec
+from mock_server.activity import API_BASE
 from mock_server.errors import ApiError
 from mock_server.pipeline import SUBMISSION_KEY, Services
 from mock_server.store import State
@@ -36,7 +37,7 @@ class Handlers:
         with self.services.store.transaction() as state:
             decision = rules.decide(state, submission)
             activity_id = rules.commit(state, submission, decision, _actor_name(state, submission))
-        location = f"{rules.API_BASE}/activity/{activity_id}"
+        location = f"{API_BASE}/activity/{activity_id}"
         return Response(status_code=201, headers={"Location": location})
 
     async def get_activity_by_id(self, id: str) -> ConnexionResponse:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
+from mock_server.activity import Facts, now_iso
 from mock_server.addresses import key
 from mock_server.data import Actor, Alias, IssueType, MessageCenter, Upload
 from mock_server.errors import (
@@ -26,7 +26,6 @@ from mock_server.errors import (
 )
 from mock_server.store import Contact, Customer, State
 
-API_BASE = "/core/casemgr/v3"
 FROM = "payload.email.emailAddresses.from"
 RECEIVER = "payload.email.emailAddresses.receiver"
 MESSAGE_CENTER_ID = "payload.email.messageCenter.id"
@@ -425,83 +424,22 @@ def commit(state: State, sub: Submission, decision: Decision, actor_name: str) -
     case = state.cases[decision.case_id] if decision.case_id else state.new_case()
     activity_id = state.next_activity_id()
     case.activity_ids.append(activity_id)
-    state.add_activity(
-        activity_id, _record(sub, decision, customer, case.id, activity_id, actor_name)
+    alias, center, issue = decision.alias, decision.center, decision.issue_type
+    facts = Facts(
+        id=activity_id,
+        created=now_iso(),
+        case_id=case.id,
+        created_by=(sub.actor.id, sub.actor.kind, actor_name),
+        department=decision.department,
+        customer=(customer.id, customer.type),
+        secure=decision.secure,
+        sent_on_behalf=decision.sent_on_behalf,
+        from_address=decision.from_address,
+        alias=(alias.id, alias.name, alias.address) if alias else None,
+        message_center=center.id if center else None,
+        issue_type=(issue.id, issue.name) if issue else None,
+        uploads=[(u.alt_id, u.name, u.size_bytes) for u in decision.uploads],
+        body=dict(sub.body),
     )
+    state.add_activity(activity_id, facts)
     return activity_id
-
-
-def now_iso() -> str:
-    """UTC to the millisecond, e.g. 2026-11-27T13:40:10.627Z (isoformat: a third of strftime)."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").removesuffix("+00:00") + "Z"
-
-
-def _record(
-    sub: Submission,
-    decision: Decision,
-    customer: Customer,
-    case_id: str,
-    activity_id: str,
-    actor_name: str,
-) -> dict[str, Any]:
-    """The activity in the vendor's "Get activity by ID" shape."""
-    body = sub.body
-    created = now_iso()
-    record: dict[str, Any] = {
-        "id": activity_id,
-        "link": [{"rel": "self", "href": f"{API_BASE}/activity/{activity_id}"}],
-        "mode": {"value": "inbound"},
-        "type": {"value": "email", "subtype": {"value": "general"}},
-        "secure": decision.secure,
-        "sentOnBehalf": decision.sent_on_behalf,
-        "status": {"value": "awaiting_assignment", "substatus": {"value": "ready_for_assignment"}},
-        "priority": "4",
-        "created": created,
-        "createdBy": {"id": sub.actor.id, "type": sub.actor.kind, "name": actor_name},
-        "department": {"name": decision.department},
-        "customer": {"id": customer.id, "type": {"value": customer.type}},
-        "case": {"id": case_id},
-        "payload": {"email": _email(body, decision, created)},
-    }
-    if "subject" in body:
-        record["subject"] = body["subject"]
-    if decision.issue_type is not None:
-        record["issueType"] = {"id": decision.issue_type.id, "name": decision.issue_type.name}
-    if decision.uploads:
-        record["attachments"] = {"attachment": _attachments(body, decision)}
-    if "customAttributes" in body:
-        record["customAttributes"] = body["customAttributes"]
-    return record
-
-
-def _email(body: Body, decision: Decision, created: str) -> dict[str, Any]:
-    sent = _get(body, "payload.email") or {}
-    addresses = dict(sent.get("emailAddresses") or {})
-    addresses["from"] = decision.from_address
-    email: dict[str, Any] = {"emailAddresses": addresses}
-    if decision.alias is not None:
-        alias = decision.alias
-        addresses["receiver"] = alias.address
-        email["alias"] = {"id": alias.id, "name": alias.name, "value": alias.address}
-    if decision.center is not None:
-        email["messageCenter"] = {"id": decision.center.id}
-    if sent.get("content"):
-        email["content"] = dict(sent["content"])
-    email["date"] = {"date": _get(sent, "date.date") or created}
-    return email
-
-
-def _attachments(body: Body, decision: Decision) -> list[dict[str, Any]]:
-    sent = _get(body, "attachments.attachment") or []
-    items = []
-    for raw, upload in zip(sent, decision.uploads, strict=True):
-        item = {
-            "altId": upload.alt_id,
-            "name": upload.name,
-            "size": upload.size_bytes,
-            "inline": bool(raw.get("inline", False)),
-        }
-        if raw.get("contentId"):
-            item["contentId"] = raw["contentId"]
-        items.append(item)
-    return items
