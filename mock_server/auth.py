@@ -11,7 +11,7 @@ import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from connexion.exceptions import OAuthResponseProblem
+from connexion.exceptions import OAuthProblem, OAuthResponseProblem
 from connexion.security import NO_VALUE, OAuthSecurityHandler
 
 from mock_server.data import Actor
@@ -32,25 +32,33 @@ def security_map(store: Store) -> dict[str, type[OAuthSecurityHandler]]:
         ) -> Callable[[Any], Any]:
             """Connexion's check for one scheme, less its three nested coroutines, its two
             signature inspections and its scope check (scopes are not checked here)."""
-            return functools.partial(_verify_bearer, self.get_auth_header_value, token_info_func)
+            return functools.partial(_verify_bearer, token_info_func)
 
     return {"oauth2": StoreOAuthHandler}
 
 
-def _verify_bearer(
-    read_header: Callable[[Any], tuple[str | None, str | None]],
-    token_info: Callable[[str], dict[str, Any] | None],
-    request: Any,
-) -> Any:
+def _verify_bearer(token_info: Callable[[str], dict[str, Any] | None], request: Any) -> Any:
     """The token's info; NO_VALUE when no bearer token was sent (Connexion tries the next scheme,
     then answers 401); 401 for a token the store does not know, as Connexion raises it."""
-    auth_type, token = read_header(request)
-    if auth_type != "bearer" or token is None:
+    auth_type, token = _authorization(request.scope)
+    if auth_type != "bearer":
         return NO_VALUE
     info = token_info(token)
     if info is None:
         raise OAuthResponseProblem(detail="Provided token is not valid")
     return info
+
+
+def _authorization(scope: Mapping[str, Any]) -> tuple[str | None, str]:
+    """(scheme in lower case, credentials) of the first Authorization header, as Connexion's
+    get_auth_header_value reads it, from the raw headers (no Headers object per request)."""
+    raw = next((v for k, v in scope["headers"] if k == b"authorization"), None)
+    if not raw:
+        return None, ""
+    parts = raw.decode("latin-1").split(maxsplit=1)
+    if len(parts) != 2:
+        raise OAuthProblem(detail="Invalid authorization header")
+    return parts[0].lower(), parts[1]
 
 
 def _token_info(store: Store) -> Callable[[str], dict[str, Any] | None]:

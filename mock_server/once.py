@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
+from inspect import iscoroutinefunction
 from typing import Any
 
 from connexion import context as connexion_context
@@ -61,7 +62,10 @@ class DecorateOnce(StarletteDecorator):
         arguments, has_kwargs = inspect_function_arguments(unwrap_decorators(function))
         if arguments or has_kwargs:
             return self.uri_parser, self.decorate(function)
-        handler = self._sync_async_decorator(function)
+        # Connexion's sync/async wrapper asks iscoroutinefunction at every call; ask once.
+        handler = (
+            function if iscoroutinefunction(function) else self._sync_async_decorator(function)
+        )
 
         @functools.wraps(function)
         async def without_parameters(request: Any) -> Any:
@@ -170,15 +174,19 @@ class CachedResponseValidationOperation(ResponseValidationOperation):
         await self.next_app(scope, receive, wrapped_send)
 
     def _checked_send(self, scope: Scope, start: MutableMapping[str, Any], send: Send) -> Send:
-        """Content type and required headers checked now; the body checked as it is sent."""
+        """Content type and required headers checked now; the body checked as it is sent.
+
+        An empty body of a response without a body schema is one Connexion's validator would
+        parse to None and pass: with Content-Length 0 declared, it is not wrapped at all."""
         headers = start["headers"]
-        raw_type = next((v for k, v in headers if k.lower() == b"content-type"), None)
+        names = {k.lower(): v for k, v in reversed(headers)}  # the first value of each name
+        raw_type = names.get(b"content-type")
         plan = self._plans.get((start["status"], raw_type))
         if plan is None:  # Connexion's own checks, once per (status, Content-Type)
             plan = self._plans[(start["status"], raw_type)] = self._plan(start["status"], headers)
-        if plan.required_headers and not plan.required_headers <= {k.lower() for k, _ in headers}:
+        if not plan.required_headers <= names.keys():
             self.validate_required_headers(headers, plan.definition)  # raises, as Connexion does
-        if plan.validator_cls is None:
+        if plan.validator_cls is None or (not plan.schema and names.get(b"content-length") == b"0"):
             return send
         validator = plan.validator_cls(
             scope, schema=plan.schema, nullable=plan.nullable, encoding=plan.encoding

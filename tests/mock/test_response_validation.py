@@ -70,3 +70,16 @@ def test_a_201_of_a_media_type_the_spec_does_not_produce_becomes_a_vendor_500(
     status, sent = create()
     assert status == 500
     assert json.loads(sent["body"])["code"] == "500-100"
+
+
+def test_a_201_with_a_body_that_is_not_json_becomes_a_vendor_500(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The 201 declares no body; one sent anyway is read as JSON (the operation's first type)."""
+    answer_with(
+        monkeypatch,
+        ConnexionResponse(status_code=201, body=b"not json", headers={"Location": "/x"}),
+    )
+    status, sent = create()
+    assert status == 500
+    assert json.loads(sent["body"])["code"] == "500-100"
