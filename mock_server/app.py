@@ -16,6 +16,7 @@ from connexion.middleware.exceptions import ExceptionMiddleware
 from connexion.middleware.main import ConnexionMiddleware
 from connexion.middleware.request_validation import RequestValidationMiddleware
 from connexion.middleware.response_validation import ResponseValidationMiddleware
+from connexion.middleware.routing import RoutingMiddleware
 from connexion.middleware.server_error import ServerErrorMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.options import SwaggerUIOptions
@@ -32,6 +33,7 @@ from mock_server.observe import Journal
 from mock_server.once import (
     CachedAsyncApi,
     CachedResponseValidationMiddleware,
+    RoutingWithMemory,
     SwaggerUIForItsPaths,
 )
 from mock_server.pipeline import CREATE, Services, VendorChecks
@@ -79,13 +81,14 @@ def create_app(settings: MockSettings, store: Store | None = None) -> AsyncApp:
 
 def _middlewares(edge: Any, services: Services) -> list[Any]:
     """Connexion's stack with its two error layers replaced by the Edge (which renders vendor
-    errors), its request validation by the vendor checks, and its response validation and
-    Swagger UI by versions that do their lookups once (see once.py)."""
+    errors), its request validation by the vendor checks, and its routing, response validation
+    and Swagger UI by versions that do their lookups once (see once.py)."""
     swaps: dict[Any, Any] = {
         ExceptionMiddleware: edge,
         RequestValidationMiddleware: functools.partial(VendorChecks, services=services),
         ResponseValidationMiddleware: CachedResponseValidationMiddleware,
         SwaggerUIMiddleware: SwaggerUIForItsPaths,
+        RoutingMiddleware: RoutingWithMemory,
     }
     stack = ConnexionMiddleware.default_middlewares
     return [swaps.get(m, m) for m in stack if m is not ServerErrorMiddleware]

@@ -19,16 +19,19 @@ from connexion.apps.asynchronous import AsyncApi, AsyncOperation
 from connexion.datastructures import MediaTypeDict
 from connexion.decorators import StarletteDecorator
 from connexion.decorators.parameter import unwrap_decorators
+from connexion.middleware.abstract import ROUTING_CONTEXT
 from connexion.middleware.response_validation import (
     ResponseValidationAPI,
     ResponseValidationMiddleware,
     ResponseValidationOperation,
 )
+from connexion.middleware.routing import RoutingMiddleware
+from connexion.middleware.routing import _scope as _routed_scope
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.utils import inspect_function_arguments, is_nullable
 from connexion.validators import VALIDATOR_MAP, JSONResponseBodyValidator
 from jsonschema import Draft4Validator
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 
 class DecorateOnce(StarletteDecorator):
@@ -205,6 +208,51 @@ class CachedResponseValidationAPI(ResponseValidationAPI):
 
 class CachedResponseValidationMiddleware(ResponseValidationMiddleware):
     api_cls = CachedResponseValidationAPI
+
+
+class RoutingWithMemory(RoutingMiddleware):
+    """Connexion's routing, remembered for the paths of operations without path parameters.
+
+    Connexion matches every request against its Starlette router, then hands the next layer a
+    copy of the scope that differs from the request's only by the routing result: the
+    operation id and API base path in `extensions`, and the path parameters. For an operation
+    without path parameters that result is the same for every request to the same method,
+    path and root path, so the first request's is kept and later ones get the same copy
+    without the match. Other requests (parameters, no operation, 404, 405) are routed as
+    before; at most MAX results are kept.
+    """
+
+    MAX = 64
+
+    def __init__(self, app: ASGIApp) -> None:
+        super().__init__(app)
+        self._known: dict[tuple[str, str, str], dict[str, Any]] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        key = (scope["method"], scope["path"], scope.get("root_path", ""))
+        known = self._known.get(key)
+        if known is None:
+            try:
+                await super().__call__(scope, receive, send)
+            finally:
+                self._learn(key)
+            return
+        routed = dict(scope)  # the shallow copy Connexion makes
+        routed.setdefault("path_params", {})
+        routed.setdefault("extensions", {}).setdefault(ROUTING_CONTEXT, {}).update(known)
+        await self.app(routed, receive, send)
+
+    def _learn(self, key: tuple[str, str, str]) -> None:
+        """Keep what Connexion decided for this request if it is the same for every one."""
+        routed = _routed_scope.get(None)
+        if routed is None or len(self._known) >= self.MAX or routed.get("path_params"):
+            return
+        decided = routed.get("extensions", {}).get(ROUTING_CONTEXT, {})
+        if decided.get("operation_id") is not None:
+            self._known[key] = dict(decided)
 
 
 class SwaggerUIForItsPaths(SwaggerUIMiddleware):
