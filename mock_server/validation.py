@@ -111,17 +111,17 @@ class BodyValidator:
             validate_formats=True,
         )
 
-    def validate(self, body: Any, raw_json: bytes | None = None) -> None:
+    def validate(self, body: Any, may_hold_unstorable_text: bool = True) -> None:
         """Raise the ApiError of the first problem (by code order, then attribute).
 
-        Given the raw JSON the body was parsed from, the walk for unstorable text is skipped
-        when that text cannot hold any (see json_may_hold_unstorable_text).
+        The walk for unstorable text is skipped when the caller knows the body's source cannot
+        hold any (json_may_hold_unstorable_text; XML, whose parser refuses every such character).
         """
         errors = [] if self._fast_valid(body) else self._errors(body)
         if errors:
             code, attribute = min(errors, key=lambda e: (_CODE_ORDER[e[0]], e[1]))
             raise ApiError(400, code, (attribute,), rule_for(code, attribute))
-        if raw_json is not None and not json_may_hold_unstorable_text(raw_json):
+        if not may_hold_unstorable_text:
             return
         bad_text = next(_unstorable_text(body, ()), None)
         if bad_text is not None:
@@ -144,14 +144,14 @@ class BodyValidator:
         return [_classify(e) for e in self._validator.iter_errors(body)]
 
 
-_JSON_UNSTORABLE_MARKERS = (b"\\u", "\ufffe".encode(), "\uffff".encode())
+_FFFE, _FFFF = "\ufffe".encode(), "\uffff".encode()
 
 
 def json_may_hold_unstorable_text(raw: bytes) -> bool:
     """False when no string parsed from this UTF-8 JSON can hold a control character or a
     surrogate: JSON forbids raw control characters in strings (json.loads is strict), valid
     UTF-8 holds no surrogate, so either needs a \\u escape; U+FFFE/U+FFFF may also be raw."""
-    return any(marker in raw for marker in _JSON_UNSTORABLE_MARKERS)
+    return b"\\u" in raw or _FFFE in raw or _FFFF in raw
 
 
 def _unstorable_text(node: Any, path: tuple[str, ...]) -> Iterator[str]:
