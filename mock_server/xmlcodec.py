@@ -10,7 +10,7 @@ decimal digits; anything that does not convert is left as text for the schema to
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 from xml.etree.ElementTree import Element, ParseError
 from xml.sax.saxutils import escape
 
@@ -70,47 +70,73 @@ def _kind(schema: Schema) -> str | None:
     return kind if isinstance(kind, str) else None
 
 
-def _children(element: Element) -> list[tuple[str, Element | str]]:
-    """Child elements and attributes, by local name, in document order (attributes first)."""
-    items: list[tuple[str, Element | str]] = [(local(k), v) for k, v in element.attrib.items()]
-    items.extend((local(child.tag), child) for child in element)
-    return items
+class _Member(NamedTuple):
+    """One property of an object schema, flattened, with its kind (and its items', for arrays)."""
+
+    schema: Schema
+    kind: str | None
+    items: Schema
+    items_kind: str | None
+
+
+_EMPTY: Schema = {}
+_NO_MEMBER = _Member(_EMPTY, None, _EMPTY, None)
+_MEMBERS: dict[int, tuple[Schema, dict[str, _Member]]] = {}
+_MAX_MEMBERS = 4096  # object schemas remembered (one app's request schema has a few dozen)
+
+
+def _members(schema: Schema) -> dict[str, _Member]:
+    """The properties of an object schema, worked out once per schema object (by id, kept with
+    the schema so the id cannot be reused): every body walks the same few schemas."""
+    cached = _MEMBERS.get(id(schema))
+    if cached is not None and cached[0] is schema:
+        return cached[1]
+    members = {}
+    for name, prop in flatten(schema).get("properties", {}).items():
+        flat = flatten(prop)
+        items = flatten(flat.get("items", _EMPTY))
+        members[name] = _Member(flat, _kind(flat), items, _kind(items))
+    if len(_MEMBERS) >= _MAX_MEMBERS:
+        _MEMBERS.clear()
+    _MEMBERS[id(schema)] = (schema, members)
+    return members
 
 
 def _object(element: Element, schema: Schema) -> dict[str, Any]:
-    properties = flatten(schema).get("properties", {})
+    """Attributes, then child elements, by local name in document order; a name that repeats
+    is a list (what an array property is, and what the schema refuses elsewhere)."""
+    members = _members(schema)
     grouped: dict[str, list[Element | str]] = {}
-    for name, node in _children(element):
-        grouped.setdefault(name, []).append(node)
+    for name, text in element.attrib.items():
+        grouped.setdefault(name.rpartition("}")[2], []).append(text)
+    for child in element:
+        grouped.setdefault(child.tag.rpartition("}")[2], []).append(child)
     result: dict[str, Any] = {}
     for name, nodes in grouped.items():
-        prop = flatten(properties.get(name, {}))
-        if _kind(prop) == "array":
-            items = flatten(prop.get("items", {}))
-            result[name] = [_value(node, items) for node in nodes]
+        member = members.get(name, _NO_MEMBER)
+        if member.kind == "array":
+            result[name] = [_value(node, member.items, member.items_kind) for node in nodes]
         elif len(nodes) == 1:
-            result[name] = _value(nodes[0], prop)
-        else:  # repeated where one is expected: a list, which the schema refuses
-            result[name] = [_value(node, prop) for node in nodes]
+            result[name] = _value(nodes[0], member.schema, member.kind)
+        else:
+            result[name] = [_value(node, member.schema, member.kind) for node in nodes]
     return result
 
 
-def _value(node: Element | str, schema: Schema) -> Any:
+def _value(node: Element | str, schema: Schema, kind: str | None) -> Any:
     if isinstance(node, str):
-        return _scalar(node, schema)
-    kind = _kind(schema)
+        return _scalar(node, kind)
     structured = bool(len(node) or node.attrib)
     if kind == "object" and not structured and (node.text or "").strip():
         return node.text  # text where an object is expected: left for the schema to refuse
     if kind == "object" or (kind is None and structured):
         return _object(node, schema)
     if structured:  # structure where a scalar is expected: keep it for the schema
-        return _object(node, {})
-    return _scalar(node.text or "", schema)
+        return _object(node, _EMPTY)
+    return _scalar(node.text or "", kind)
 
 
-def _scalar(text: str, schema: Schema) -> Any:
-    kind = _kind(schema)
+def _scalar(text: str, kind: str | None) -> Any:
     stripped = text.strip()
     if kind == "boolean" and stripped in ("true", "false"):
         return stripped == "true"
