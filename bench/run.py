@@ -1,14 +1,14 @@
 """Benchmark the mock side by side with Prism's mock and a bare Starlette floor; print figures.
 
-    .venv/bin/python bench/run.py                      # everything, 10 s per measurement
-    .venv/bin/python bench/run.py --duration 5 --sections throughput
+    .venv/bin/python bench/run.py                      # everything: 3 rounds of 5 s a figure
+    .venv/bin/python bench/run.py --rounds 1 --sections throughput
     .venv/bin/python bench/run.py --label after --json-out bench/results/after.json
 
 Sections: throughput (wrk: JSON create, XML create, rejected create; 10 and 50 connections;
-mock, prism, floor interleaved so they see the same machine), memory (RSS of a fresh mock
-before and after 100,000 creates, floor alongside), conformance (the harness's full run
-against a fresh mock: total and per stage; fuzz cases/s against Schemathesis's own CLI with
-the same --max-examples). Installs wrk (apt-get) and Prism (npm, into bench/.node) when missing.
+mock, prism, floor interleaved in every round so they see the same machine; the figures are
+the median round's), memory (RSS of a fresh mock before and after 100,000 creates, floor
+alongside), conformance (the harness's full run against a fresh mock: total and per stage;
+fuzz cases/s against Schemathesis's own CLI with the same --max-examples). Installs wrk (apt-get) and Prism (npm, into bench/.node) when missing.
 Every server listens on 127.0.0.1 and is stopped before the script ends. A script, not a test.
 """
 
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import datetime
 import json
 import os
@@ -209,6 +210,7 @@ class Measure:
     p99_ms: float
     requests: int
     unexpected: int  # answers other than the workload's expected status class, plus errors
+    rounds_rps: tuple[float, ...] = ()  # every round's req/s; the figures are the median round's
 
 
 def run_wrk(
@@ -285,29 +287,40 @@ def throughput(args: argparse.Namespace) -> list[Measure]:
                 if problem:
                     print(f"  warning: unexpected probe answer: {problem}", flush=True)
             for connections in args.connections:
-                for server in servers:
-                    if server.name == "floor" and workload not in FLOOR_WORKLOADS:
-                        continue
-                    m = measure(wrk, server, workload, connections, args)
-                    print(
-                        f"  {m.server:6} {m.workload:8} c={m.connections:<3} "
-                        f"{m.rps:9.0f} req/s  p50 {m.p50_ms:7.2f} ms  p99 {m.p99_ms:8.2f} ms"
-                        f"  unexpected {m.unexpected}",
-                        flush=True,
-                    )
-                    results.append(m)
+                cells: dict[str, list[Measure]] = {}
+                for round_ in range(1, args.rounds + 1):  # servers interleaved in every round
+                    for server in servers:
+                        if server.name == "floor" and workload not in FLOOR_WORKLOADS:
+                            continue
+                        m = measure(wrk, server, workload, connections, args)
+                        print(
+                            f"  {m.server:6} {m.workload:8} c={m.connections:<3} r{round_} "
+                            f"{m.rps:9.0f} req/s  p50 {m.p50_ms:7.2f} ms  "
+                            f"p99 {m.p99_ms:8.2f} ms  unexpected {m.unexpected}",
+                            flush=True,
+                        )
+                        cells.setdefault(server.name, []).append(m)
+                results += [median_round(rounds) for rounds in cells.values()]
     return results
+
+
+def median_round(rounds: list[Measure]) -> Measure:
+    """The round with the median req/s (the lower middle of an even count), all rounds kept."""
+    ordered = sorted(rounds, key=lambda m: m.rps)
+    middle = ordered[(len(ordered) - 1) // 2]
+    return dataclasses.replace(middle, rounds_rps=tuple(round(m.rps) for m in rounds))
 
 
 def throughput_table(results: list[Measure]) -> str:
     lines = [
         f"{'server':7}{'workload':10}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
-        f"{'unexpected':>12}"
+        f"{'unexpected':>12}  rounds req/s"
     ]
     for m in results:
+        rounds = "/".join(str(r) for r in m.rounds_rps)
         lines.append(
             f"{m.server:7}{m.workload:10}{m.connections:>6}{m.rps:>10.0f}"
-            f"{m.p50_ms:>9.2f}{m.p99_ms:>9.2f}{m.unexpected:>12}"
+            f"{m.p50_ms:>9.2f}{m.p99_ms:>9.2f}{m.unexpected:>12}  {rounds}"
         )
     return "\n".join(lines)
 
@@ -513,8 +526,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--servers", default="mock,prism,floor")
     parser.add_argument("--workloads", default="json,xml,rejected")
     parser.add_argument("--connections", default="10,50")
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds per measurement")
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds per measurement")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds before each")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="throughput rounds, servers interleaved in each; figures from the median round",
+    )
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument("--creates", type=int, default=100_000, help="for the memory figure")
     parser.add_argument("--max-examples", type=int, default=100, help="fuzz cases per operation")
@@ -553,7 +572,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _throughput_section(args: argparse.Namespace, report: dict[str, object]) -> list[str]:
-    print(f"throughput ({args.duration:g} s each, wrk, interleaved):", flush=True)
+    print(
+        f"throughput ({args.rounds} rounds of {args.duration:g} s each, wrk, interleaved):",
+        flush=True,
+    )
     results = throughput(args)
     report["throughput"] = [vars(m) for m in results]
     return ["", "THROUGHPUT", throughput_table(results), "", "RATIOS (req/s)", ratio_table(results)]
