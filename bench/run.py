@@ -8,8 +8,9 @@ Sections: throughput (wrk: JSON create, XML create, rejected create; 10 and 50 c
 mock, prism, floor interleaved in every round so they see the same machine; the figures are
 the median round's), memory (RSS of a fresh mock before and after 100,000 creates, floor
 alongside), conformance (the harness's full run against a fresh mock: total and per stage;
-fuzz cases/s against Schemathesis's own CLI with the same --max-examples). Installs wrk (apt-get) and Prism (npm, into bench/.node) when missing.
-Every server listens on 127.0.0.1 and is stopped before the script ends. A script, not a test.
+fuzz cases/s against Schemathesis's own CLI with the same --max-examples). Installs wrk
+(apt-get) and Prism (npm, into bench/.node) when missing. Every server listens on 127.0.0.1
+and is stopped before the script ends. A script, not a test.
 """
 
 from __future__ import annotations
