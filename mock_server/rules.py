@@ -396,9 +396,16 @@ def _upload(state: State, attachment: Mapping[str, Any]) -> Upload:
 
 
 def content_size(body: Body) -> int:
-    """UTF-8 bytes of text plus html."""
+    """UTF-8 bytes of text plus html (an ASCII string, the usual one, is as long as its bytes:
+    no copy is encoded to count them)."""
     content = _get(body, "payload.email.content") or {}
-    return sum(len(str(content.get(k) or "").encode("utf-8")) for k in ("text", "html"))
+    size = 0
+    for name in ("text", "html"):
+        value = content.get(name)
+        if value:
+            text = str(value)
+            size += len(text) if text.isascii() else len(text.encode("utf-8"))
+    return size
 
 
 def _size_limits(state: State, body: Body, decision: Decision) -> None:

@@ -676,6 +676,8 @@ def _(api: Api) -> None:
     expect_rule(api, api.create(over), "LIM-01", "payload.email.content")
     at_limit = user_body(payload__email__content={"text": "é" * (32 * 1024)})
     assert api.create(at_limit).status_code == 201
+    bytes_over = user_body(payload__email__content={"text": "é" * (32 * 1024) + "x"})
+    expect_rule(api, api.create(bytes_over), "LIM-01")  # 32,769 characters, 65,537 bytes
     api.reset(max_body_size_kb=1)
     small = user_body(payload__email__content={"text": "a" * 1025})
     expect_rule(api, api.create(small), "LIM-01")
