@@ -94,9 +94,7 @@ class Edge:
         as_xml = negotiation.response_format(headers.get("accept")) == negotiation.XML
         user = None
         if negotiation.wants_user_message(headers.get("x-egain-error-message")):
-            locale = (
-                negotiation.locale(headers.get("accept-language")) or negotiation.DEFAULT_LOCALE
-            )
+            locale = negotiation.locale(headers.get("accept-language"))
             user = user_message(error.code, locale or negotiation.DEFAULT_LOCALE, error.args_)
         developer = self.codes.developer_message(error.code, error.args_)
         body, media_type = error_body(error.code, developer, user, as_xml)

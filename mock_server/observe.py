@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import TextIO
 
 from starlette.types import Scope
 
@@ -25,10 +25,6 @@ class Outcome:
     status: int = 0
     code: str | None = None
     rule_id: str | None = None
-
-
-def outcome_of(scope: dict[str, Any]) -> Outcome | None:
-    return scope.get(RECORD_KEY)
 
 
 class Journal:
