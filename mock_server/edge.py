@@ -1,6 +1,6 @@
 """The outermost layer: the request log, CORS and the vendor error body, in one pass.
 
-Connexion's default stack opens with Starlette's ServerErrorMiddleware and its own
+Connexion's default stack opens with its ServerErrorMiddleware (Starlette's, subclassed) and its
 ExceptionMiddleware, and the mock added a recorder and CORS: four layers, each wrapping `send`
 for every request. This one layer does what they did, in this order from the outside:
 
