@@ -23,7 +23,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -39,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 # The exact-count keep-alive load generator the load test uses: wrk runs for a duration, the
 # memory figure needs an exact number of creates.
 from tests.hardening import rawhttp  # noqa: E402
+from tests.support import free_port, running_process  # noqa: E402
 
 BENCH = ROOT / "bench"
 LUA = BENCH / "lua"
@@ -101,12 +101,6 @@ def ensure_prism() -> Path:
 # ------------------------------------------------------------------ servers
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @dataclass
 class Server:
     name: str
@@ -129,33 +123,9 @@ def started(
     timeout: float = 60.0,
 ) -> Iterator[Server]:
     """Run a server until the block ends; wait until `ready_path` answers below 500."""
-    with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(list(argv), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-        server = Server(name, proc, port, f"http://127.0.0.1:{port}{create_path}")
-        try:
-            _wait_ready(proc, server.root + ready_path, timeout, log)
-            yield server
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-
-def _wait_ready(proc: subprocess.Popen[bytes], url: str, timeout: float, log: object) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            log.seek(0)  # type: ignore[attr-defined]
-            tail = log.read().decode(errors="replace")[-2000:]  # type: ignore[attr-defined]
-            raise RuntimeError(f"server exited with {proc.returncode}: {tail}")
-        with contextlib.suppress(requests.RequestException):
-            if requests.get(url, timeout=1).status_code < 500:
-                return
-        time.sleep(0.2)
-    raise RuntimeError(f"{url} not ready after {timeout}s")
+    root = f"http://127.0.0.1:{port}"
+    with running_process(argv, root + ready_path, timeout) as proc:
+        yield Server(name, proc, port, root + create_path)
 
 
 def start_mock() -> contextlib.AbstractContextManager[Server]:

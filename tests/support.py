@@ -6,9 +6,11 @@ import contextlib
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import IO
 
 import requests
 
@@ -23,32 +25,45 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
+def running_process(
+    argv: Sequence[str], ready_url: str, timeout: float
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run `argv` until the block ends, once `ready_url` answers below 500; stop it after.
+
+    Its output goes to a temporary file, read back only if it dies before it is ready: a pipe
+    that nobody reads while it serves could fill and stall it.
+    """
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(list(argv), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _wait_ready(proc, ready_url, timeout, log)
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@contextlib.contextmanager
 def serve(
     argv: Sequence[str], port: int, health_path: str = "/mock/health", timeout: float = 20.0
 ) -> Iterator[str]:
     """Run `argv` (a server on 127.0.0.1:port) until the block ends; yield its root URL."""
-    proc = subprocess.Popen(list(argv), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     root = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(proc, root + health_path, timeout)
+    with running_process(argv, root + health_path, timeout):
         yield root
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stderr:
-            proc.stderr.close()
 
 
-def _wait_ready(proc: subprocess.Popen[bytes], url: str, timeout: float) -> None:
+def _wait_ready(proc: subprocess.Popen[bytes], url: str, timeout: float, log: IO[bytes]) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-            raise RuntimeError(f"server exited with {proc.returncode}: {err[-2000:]}")
+            log.seek(0)
+            tail = log.read().decode(errors="replace")[-2000:]
+            raise RuntimeError(f"server exited with {proc.returncode}: {tail}")
         with contextlib.suppress(requests.RequestException):
             if requests.get(url, timeout=1).status_code < 500:
                 return
