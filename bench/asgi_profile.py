@@ -26,6 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from tests.mock.asgi import http_scope  # noqa: E402
+
 PATH = "/core/casemgr/v3/activity/email/general"
 JSON_BODY = (
     b'{"department": {"name": "Service"}, '
@@ -58,27 +60,14 @@ WORKLOADS = {  # name -> (content type, body, expected status)
 
 def scope_for(content_type: bytes, body: bytes) -> dict[str, Any]:
     """The scope uvicorn would build for wrk's request."""
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0", "spec_version": "2.3"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": PATH,
-        "raw_path": PATH.encode(),
-        "root_path": "",
-        "query_string": b"",
-        "headers": [
-            (b"host", b"127.0.0.1:8080"),
-            (b"authorization", b"Bearer user-admin-token"),
-            (b"content-type", content_type),
-            (b"accept", b"application/json"),
-            (b"content-length", str(len(body)).encode()),
-        ],
-        "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 8080),
-        "state": {},
-    }
+    headers = [
+        (b"host", b"127.0.0.1:8080"),
+        (b"authorization", b"Bearer user-admin-token"),
+        (b"content-type", content_type),
+        (b"accept", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    return http_scope(PATH, headers)
 
 
 async def call(app: Any, content_type: bytes, body: bytes) -> int:

@@ -8,16 +8,13 @@ from typing import Any
 Messages = list[dict[str, Any]]
 
 
-def asgi_call(
-    app: Any,
-    path: str,
-    headers: list[tuple[bytes, bytes]],
-    body: bytes = b"",
-    method: str = "POST",
-) -> Messages:
-    scope = {
+def http_scope(
+    path: str, headers: list[tuple[bytes, bytes]], method: str = "POST"
+) -> dict[str, Any]:
+    """The scope uvicorn builds for one HTTP/1.1 request from 127.0.0.1."""
+    return {
         "type": "http",
-        "asgi": {"version": "3.0"},
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
         "http_version": "1.1",
         "method": method,
         "scheme": "http",
@@ -28,7 +25,18 @@ def asgi_call(
         "headers": headers,
         "client": ("127.0.0.1", 50000),
         "server": ("127.0.0.1", 8080),
+        "state": {},
     }
+
+
+def asgi_call(
+    app: Any,
+    path: str,
+    headers: list[tuple[bytes, bytes]],
+    body: bytes = b"",
+    method: str = "POST",
+) -> Messages:
+    scope = http_scope(path, headers, method)
     sent: Messages = []
     chunks = [{"type": "http.request", "body": body, "more_body": False}]
 
