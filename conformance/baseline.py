@@ -4,9 +4,13 @@ A baseline is YAML (or JSON, a subset) holding a list of deviations; each is ide
 fingerprint, and carries its rule ids and name for the humans who read the file:
 
     deviations:
-      - fingerprint: "scenario:HDR-03-missing-headers"
+      - fingerprint: "HDR-03:A missing header takes its default#HDR-03|outcome|expected 201..."
         rule_ids: [HDR-03]
         name: A missing header takes its documented default
+
+A fingerprint names a check *and* one root cause of it (rule, item, what was wrong): a check
+that is known for one cause and breaks for another is new, and so is a known deviation whose
+cause changed.
 
 A bare list of such entries (or of fingerprint strings) is accepted too.
 """
@@ -49,6 +53,10 @@ class BaselineDiff:
             "fixed": [d.fingerprint for d in self.fixed],
         }
 
+    @property
+    def known_identities(self) -> set[str]:
+        return {i for c in self.known for i in c.identities(True)}
+
 
 def load_baseline(path: Path) -> tuple[KnownDeviation, ...]:
     """Read a baseline file; a missing or malformed one is a ConfigError."""
@@ -82,16 +90,21 @@ def _entry(item: Any, where: str) -> KnownDeviation:
 
 
 def diff(
-    deviations: Iterable[CheckResult], known: Iterable[KnownDeviation], source: str
+    failing: Iterable[CheckResult],
+    known: Iterable[KnownDeviation],
+    source: str,
+    strict: bool = False,
 ) -> BaselineDiff:
-    """Sort a run's deviations into new and known; baseline entries not seen any more are fixed."""
-    current = list(deviations)
+    """Sort a run's failing checks into new and known by root cause; a check is known only
+    when every cause of it is; baseline entries not seen any more are fixed."""
+    current = list(failing)
     known_by_print = {d.fingerprint: d for d in known}
-    seen = {c.identity for c in current}
+    seen = {identity for c in current for identity in c.identities(strict)}
+    is_known = [all(i in known_by_print for i in c.identities(strict)) for c in current]
     return BaselineDiff(
         source=source,
-        new=tuple(c for c in current if c.identity not in known_by_print),
-        known=tuple(c for c in current if c.identity in known_by_print),
+        new=tuple(c for c, k in zip(current, is_known, strict=True) if not k),
+        known=tuple(c for c, k in zip(current, is_known, strict=True) if k),
         fixed=tuple(d for fp, d in known_by_print.items() if fp not in seen),
     )
 

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from conformance.errors import ConfigError
+from conformance.evidence import ITEM_DEFAULTS, ITEMS, Level
 
 AREAS = (
     "headers",
@@ -24,7 +25,6 @@ AREAS = (
     "protocol",
 )
 ACTORS = ("user", "client", "customer")
-CERTAINTIES = ("documented", "inferred", "guess")
 SOURCES = ("seed", "notes", "design")
 REQUIRED_FIELDS = (
     "id",
@@ -36,7 +36,7 @@ REQUIRED_FIELDS = (
     "settings",
     "needs",
     "expect",
-    "certainty",
+    "evidence",
 )
 
 
@@ -53,13 +53,36 @@ class Rule:
     status: int
     code: str | None
     effect: str | None
-    certainty: str
+    evidence: dict[str, Level]  # item -> level, every item of evidence.ITEMS that applies
+
+    def level(self, item: str) -> Level:
+        """How sure the docs are of `item` (an item the rule leaves out: as its outcome)."""
+        return self.evidence.get(item) or self.evidence["outcome"]
+
+    @property
+    def evidence_summary(self) -> str:
+        """One phrase for tables: 'documented', or each item's level where they differ."""
+        stated = {
+            i: self.evidence[i]
+            for i in ("outcome", "status", "code", "effect")
+            if i in self.evidence
+        }
+        if len(set(stated.values())) == 1:
+            return next(iter(stated.values())).value
+        return ", ".join(f"{item} {level.value}" for item, level in stated.items())
 
 
 @dataclass(frozen=True)
 class Catalog:
     codes: dict[str, str]
     rules: tuple[Rule, ...]
+    choice_codes: frozenset[str] = frozenset()  # codes no vendor document has: the mock's own
+
+    def code_level(self, code: str) -> Level:
+        """A code's message template: documented, unless the code is the mock's own choice."""
+        if code in self.codes and code not in self.choice_codes:
+            return Level.DOCUMENTED
+        return Level.CHOICE
 
     def get(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -90,7 +113,10 @@ def load_catalog(path: Path | None = None) -> Catalog:
     codes = {str(k): str(v) for k, v in raw.get("codes", {}).items()}
     rules = tuple(_rule(entry, codes) for entry in raw.get("rules", []))
     _check_unique(rule.id for rule in rules)
-    return Catalog(codes=codes, rules=rules)
+    choice_codes = frozenset(str(c) for c in raw.get("choice_codes", []))
+    if not choice_codes <= set(codes):
+        raise ConfigError(f"choice_codes not in codes: {sorted(choice_codes - set(codes))}")
+    return Catalog(codes=codes, rules=rules, choice_codes=choice_codes)
 
 
 def _rule(entry: dict[str, Any], codes: dict[str, str]) -> Rule:
@@ -107,7 +133,7 @@ def _rule(entry: dict[str, Any], codes: dict[str, str]) -> Rule:
             if not set(entry["actors"]) <= set(ACTORS) or not entry["actors"]
             else []
         ),
-        *(["unknown certainty"] if entry["certainty"] not in CERTAINTIES else []),
+        *_evidence_problems(entry["evidence"], expect),
         *(["unknown source"] if entry["source"] not in SOURCES else []),
         *(["expect.status missing"] if "status" not in expect else []),
         *([f"code {code} not in codes"] if code and code not in codes else []),
@@ -131,8 +157,24 @@ def _rule(entry: dict[str, Any], codes: dict[str, str]) -> Rule:
         status=int(expect["status"]),
         code=code,
         effect=expect.get("effect"),
-        certainty=entry["certainty"],
+        evidence=_evidence(entry["evidence"]),
     )
+
+
+def _evidence_problems(evidence: Any, expect: dict[str, Any]) -> list[str]:
+    if not isinstance(evidence, dict):
+        return ["evidence must be a mapping of item to level"]
+    levels = {level.value for level in Level}
+    problems = [f"unknown evidence item {item}" for item in evidence if item not in ITEMS]
+    problems += [f"unknown evidence level {v}" for v in evidence.values() if v not in levels]
+    stated = [*(["status", "code"] if expect.get("code") else []), "outcome"]
+    stated += ["effect"] if expect.get("effect") else []
+    problems += [f"evidence.{item} missing" for item in stated if item not in evidence]
+    return problems
+
+
+def _evidence(evidence: dict[str, str]) -> dict[str, Level]:
+    return {**ITEM_DEFAULTS, **{item: Level(value) for item, value in evidence.items()}}
 
 
 def _check_unique(ids: Iterable[str]) -> None:
@@ -146,7 +188,7 @@ def _check_unique(ids: Iterable[str]) -> None:
 def markdown_table(catalog: Catalog) -> str:
     """The catalog as the README's table: generated, never typed twice."""
     lines = [
-        "| id | area | rule | actors | expected | certainty |",
+        "| id | area | rule | actors | expected | evidence |",
         "|---|---|---|---|---|---|",
     ]
     for rule in catalog.rules:
@@ -154,6 +196,6 @@ def markdown_table(catalog: Catalog) -> str:
         title = rule.title.replace("|", "\\|")
         lines.append(
             f"| {rule.id} | {rule.area} | {title} | {', '.join(rule.actors)} | {expected} "
-            f"| {rule.certainty} |"
+            f"| {rule.evidence_summary} |"
         )
     return "\n".join(lines) + "\n"

@@ -2,12 +2,14 @@
 
     conformance run --target PROFILE [--only scenarios|fuzz] [--max-examples N] [--seed N]
                     [--report-dir DIR] [--baseline FILE] [--base-url URL] [--setting k=v]...
-                    [--time-budget SECONDS] [--spec PATH]
+                    [--time-budget SECONDS] [--spec PATH] [--rule ID]... [--area NAME]...
+                    [--fail-on-difference]
     conformance baseline --results results.json --out FILE
     conformance rules [--format markdown|text]
 
-Exit codes: 0 conforms, 1 the server broke a rule, 2 usage or configuration error,
-3 the target cannot be reached.
+Exit codes: 0 conforms, 1 the server broke a documented rule (or, in reference mode or with
+--fail-on-difference, differed from the reference), 2 usage or configuration error, 3 the
+target cannot be reached.
 """
 
 from __future__ import annotations
@@ -34,10 +36,11 @@ import yaml
 
 from conformance import baseline as baselines
 from conformance.breaker import Breaker
-from conformance.catalog import Catalog, load_catalog, markdown_table
+from conformance.catalog import AREAS, Catalog, load_catalog, markdown_table
 from conformance.errors import ConfigError, HarnessError, TargetUnreachable
 from conformance.profile import Profile, load_profile
 from conformance.results import CheckResult, Outcome, RunMeta, RunResult
+from conformance.selection import Selection, select
 from conformance.settings import PROJECT_ROOT, HarnessSettings
 
 EXIT_OK, EXIT_DEVIATION, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
@@ -126,6 +129,27 @@ def _add_run(run: argparse.ArgumentParser) -> None:
         help="override one of the profile's partition settings (repeatable)",
     )
     run.add_argument("--spec", type=Path, metavar="PATH", help="OpenAPI document to test against")
+    run.add_argument(
+        "--rule",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="check only this rule (repeatable; globs such as 'GRT-*'); fuzzing is left out "
+        "unless --only fuzz",
+    )
+    run.add_argument(
+        "--area",
+        action="append",
+        default=[],
+        choices=AREAS,
+        metavar="NAME",
+        help=f"check only the rules of this area (repeatable): {', '.join(AREAS)}",
+    )
+    run.add_argument(
+        "--fail-on-difference",
+        action="store_true",
+        help="in vendor mode, fail the run on differences from the reference too",
+    )
 
 
 def _positive_int(text: str) -> int:
@@ -210,7 +234,7 @@ def _rules(fmt: str) -> int:
         return EXIT_OK
     for rule in catalog.rules:
         expected = f"{rule.status} {rule.code}" if rule.code else str(rule.status)
-        print(f"{rule.id:8} {rule.area:12} {expected:12} {rule.certainty:10} {rule.title}")
+        print(f"{rule.id:8} {rule.area:12} {expected:12} {rule.title} ({rule.evidence_summary})")
     return EXIT_OK
 
 
@@ -248,6 +272,8 @@ class RunPlan:
     baseline_path: Path | None
     schema: Any  # schemathesis.BaseSchema
     knowledge: Any  # fuzz.SeedKnowledge
+    selection: Selection = dataclasses.field(default_factory=Selection)
+    fail_on_difference: bool = False
 
 
 def plan_run(args: argparse.Namespace) -> RunPlan:
@@ -259,13 +285,14 @@ def plan_run(args: argparse.Namespace) -> RunPlan:
     catalog = load_catalog(harness.catalog_path)
     spec_bytes = _read_spec(harness.spec_path)
     schema = fuzz.load_schema(harness.spec_path)
+    selection = select(catalog, args.rule, args.area)
     return RunPlan(
         profile_path=args.target,
         profile=profile,
         catalog=catalog,
         harness=harness,
         spec_bytes=spec_bytes,
-        stages=(args.only,) if args.only else STAGES,
+        stages=_stages(args.only, selection),
         settings=settings,
         seed=args.seed if args.seed is not None else random.randrange(2**31),
         max_examples=args.max_examples,
@@ -275,7 +302,16 @@ def plan_run(args: argparse.Namespace) -> RunPlan:
         baseline_path=args.baseline,
         schema=schema,
         knowledge=fuzz.knowledge_from(schema, catalog.codes),
+        selection=selection,
+        fail_on_difference=args.fail_on_difference,
     )
+
+
+def _stages(only: str | None, selection: Selection) -> tuple[str, ...]:
+    """Both stages; a --rule/--area selection runs the scenarios only, unless --only fuzz."""
+    if only:
+        return (only,)
+    return ("scenarios",) if selection.active else STAGES
 
 
 def _read_spec(path: Path) -> bytes:
@@ -369,6 +405,9 @@ def execute(plan: RunPlan, display: Display, breaker: Breaker | None = None) -> 
         documented_statuses=_documented_statuses(plan),
         max_examples=plan.max_examples if "fuzz" in plan.stages else None,
         time_budget_s=plan.time_budget_s if "fuzz" in plan.stages else None,
+        mode=plan.profile.mode,
+        fail_on_difference=plan.fail_on_difference,
+        selection=plan.selection.describe(plan.catalog),
     )
     return RunResult(
         meta=meta, checks=tuple(checks), fuzz_stats=fuzz_stats, target_stopped=breaker.note()
@@ -401,7 +440,9 @@ def _scenarios(plan: RunPlan, display: Display, breaker: Breaker) -> list[CheckR
             quiet=True,
             harness=plan.harness,
             breaker=breaker,
+            markers=plan.selection.marker_expression(plan.catalog),
         )
+    found = tuple(c for c in found if all(plan.selection.covers(r) for r in c.rule_ids))
     display.line(f"scenarios: {_outcomes(found)}")
     return list(found)
 
@@ -410,6 +451,8 @@ def _fuzz(
     plan: RunPlan, display: Display, breaker: Breaker
 ) -> tuple[list[CheckResult], dict[str, Any]]:
     from conformance import fuzz
+    from conformance.fuzz_evidence import judged
+    from conformance.steps.checks import load_spec_checks
 
     token = plan.profile.tokens.user
     if not token:
@@ -443,15 +486,16 @@ def _fuzz(
         f"seed {plan.seed} ({stats['duration_s']} s)"
         + (f"; stopped: {stats['stopped']}" if stats.get("stopped") else "")
     )
-    return list(outcome.checks), stats
+    spec_checks = load_spec_checks(plan.harness.spec_path)
+    return [judged(check, spec_checks) for check in outcome.checks], stats
 
 
 def _outcomes(checks: Sequence[CheckResult]) -> str:
     counts = {o: sum(1 for c in checks if c.outcome == o) for o in Outcome}
     return (
         f"{len(checks)} checks: {counts[Outcome.PASSED]} passed, "
-        f"{counts[Outcome.FAILED]} failed, {counts[Outcome.NOT_APPLICABLE]} not applicable, "
-        f"{counts[Outcome.ERROR]} error"
+        f"{counts[Outcome.FAILED]} deviating, {counts[Outcome.DIFFERENCE]} different, "
+        f"{counts[Outcome.NOT_APPLICABLE]} not applicable, {counts[Outcome.ERROR]} error"
     )
 
 
@@ -477,20 +521,43 @@ def finish(plan: RunPlan, result: RunResult, display: Display) -> int:
 
     diff = None
     if plan.baseline is not None:
-        diff = baselines.diff(result.failures, plan.baseline, str(plan.baseline_path))
+        diff = baselines.diff(
+            result.failures, plan.baseline, str(plan.baseline_path), result.meta.strict
+        )
     paths = write_reports(result, plan.catalog, plan.report_dir, diff)
     outcome = verdict(result, diff)
-    known = {c.identity for c in diff.known} if diff else set()
-    for check in result.failures[:LISTED_FAILURES]:
-        tag = "KNOWN" if check.identity in known else "FAILED"
-        display.line(f"{tag} {','.join(check.rule_ids) or '-'} {check.name}")
-    if len(result.failures) > LISTED_FAILURES:
-        display.line(f"... and {len(result.failures) - LISTED_FAILURES} more (see the report)")
+    _list_causes(result, diff, display)
+    for warning in result.meta.warnings:
+        display.line(f"WARNING {warning}")
     display.verdict(outcome.conforms, f"{outcome.headline} ({outcome.detail})")
     display.line(
         f"report: {_shown(paths['html'])} (also {paths['json'].name}, {paths['junit'].name})"
     )
     return EXIT_OK if outcome.conforms else EXIT_DEVIATION
+
+
+def _list_causes(result: RunResult, diff: baselines.BaselineDiff | None, display: Display) -> None:
+    """One line per root cause, deviations first; a dead target fails every check, so at most
+    LISTED_FAILURES lines (the report lists them all)."""
+    from conformance.report.render import group_rows
+
+    rows = group_rows(result, diff, True) + group_rows(result, diff, False)
+    for row in rows[:LISTED_FAILURES]:
+        finding = row["group"].finding
+        tag = (
+            "KNOWN"
+            if row["known"]
+            else ("DEVIATION" if row["group"].is_deviation else "DIFFERENCE")
+        )
+        checks = len(row["group"].checks)
+        display.line(
+            f"{tag} {finding.rule_id} {finding.item}: {finding.cause} "
+            f"({checks} check{'s' if checks != 1 else ''}, {row['group'].exchanges} exchanges)"
+        )
+    if len(rows) > LISTED_FAILURES:
+        display.line(f"... and {len(rows) - LISTED_FAILURES} more (see the report)")
+    for check in [c for c in result.checks if c.outcome == Outcome.ERROR][:LISTED_FAILURES]:
+        display.line(f"ERROR {','.join(check.rule_ids) or '-'} {check.name}: {check.message[:120]}")
 
 
 def _shown(path: Path) -> str:

@@ -20,11 +20,13 @@ from conformance.breaker import Breaker
 from conformance.catalog import AREAS, Catalog, load_catalog
 from conformance.client import ApiClient, Recorder
 from conformance.errors import ConfigError, Deviation, TargetStopped, TargetUnreachable
+from conformance.evidence import Level
 from conformance.profile import Profile, load_profile
-from conformance.results import CheckResult, Outcome
+from conformance.results import CheckResult, Finding, Outcome, outcome_of
 from conformance.settings import HarnessSettings
 from conformance.steps.checks import SpecChecks, load_spec_checks
-from conformance.steps.context import NOT_APPLICABLE, ScenarioContext
+from conformance.steps.context import NOT_APPLICABLE, Blocked, ScenarioContext
+from conformance.traits import TraitLog
 
 pytest_plugins = ["conformance.steps.given", "conformance.steps.when", "conformance.steps.then"]
 
@@ -35,6 +37,10 @@ SCENARIO_NAME = pytest.StashKey[str]()
 REPORTS = pytest.StashKey[list[tuple[pytest.TestReport, Any]]]()
 CATALOG = pytest.StashKey[Catalog]()
 BREAKER = pytest.StashKey[Breaker]()
+TRAITS = pytest.StashKey[TraitLog]()
+CONTEXT = pytest.StashKey[ScenarioContext]()
+# Tags a scenario carries when its own request relies on an inferred form or a choice of ours.
+RELIES_ON = {"inferred": Level.INFERRED, "choice": Level.CHOICE}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -78,8 +84,23 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{rule.id}: {rule.title}")
     for area in AREAS:
         config.addinivalue_line("markers", f"{area}: rules of the {area} area")
+    for tag, level in RELIES_ON.items():
+        config.addinivalue_line("markers", f"{tag}: the request relies on an {level} form")
     config.stash[RESULTS] = []
     config.stash[CATALOG] = catalog
+    config.stash[TRAITS] = TraitLog(catalog)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The properties of every response, once each (conformance.traits)."""
+    config = session.config
+    if TRAITS in config.stash and RESULTS in config.stash:
+        config.stash[RESULTS].extend(config.stash[TRAITS].results())
+
+
+@pytest.fixture(scope="session")
+def traits(pytestconfig: pytest.Config) -> TraitLog:
+    return pytestconfig.stash[TRAITS]
 
 
 @pytest.fixture(scope="session")
@@ -129,9 +150,16 @@ def client(profile: Profile, recorder: Recorder, breaker: Breaker) -> ApiClient:
 
 @pytest.fixture
 def ctx(request: pytest.FixtureRequest, profile: Profile, catalog: Catalog) -> ScenarioContext:
-    return ScenarioContext(
-        profile=profile, catalog=catalog, rule_ids=rule_ids_of(request.node, catalog)
+    names = {mark.name for mark in request.node.iter_markers()}
+    relies_on = [level for tag, level in RELIES_ON.items() if tag in names]
+    context = ScenarioContext(
+        profile=profile,
+        catalog=catalog,
+        rule_ids=rule_ids_of(request.node, catalog),
+        relies_on=relies_on[-1] if relies_on else Level.DOCUMENTED,
     )
+    request.node.stash[CONTEXT] = context
+    return context
 
 
 def rule_ids_of(item: pytest.Item, catalog: Catalog) -> tuple[str, ...]:
@@ -167,7 +195,10 @@ def _check_result(item: pytest.Item) -> CheckResult:
     names = {mark.name for mark in item.iter_markers()}
     area = next((a for a in AREAS if a in names), catalog.get(rule_ids[0]).area if rule_ids else "")
     name = item.stash.get(SCENARIO_NAME, item.name)
-    outcome, message, expected, actual = _verdict(item.stash[REPORTS])
+    ctx = item.stash.get(CONTEXT, None)
+    outcome, message = _verdict(item.stash[REPORTS], ctx)
+    findings = tuple(ctx.findings) if ctx is not None else ()
+    shown = next((f for f in findings if f.is_deviation), findings[0] if findings else None)
     recorder = item.stash.get(RECORDER, None)
     return CheckResult(
         id=item.nodeid,
@@ -176,25 +207,31 @@ def _check_result(item: pytest.Item) -> CheckResult:
         outcome=outcome,
         rule_ids=rule_ids,
         area=area,
-        message=message,
-        expected=expected,
-        actual=actual,
+        message=shown.message if shown and outcome != Outcome.ERROR else message,
+        expected=shown.expected if shown else "",
+        actual=shown.actual if shown else "",
         exchanges=tuple(recorder.exchanges) if recorder else (),
         duration_s=round(sum(r.duration for r, _ in item.stash[REPORTS]), 4),
         fingerprint=f"{','.join(rule_ids)}:{name}",
+        findings=findings,
     )
 
 
-def _verdict(reports: list[tuple[pytest.TestReport, Any]]) -> tuple[Outcome, str, str, str]:
+def _verdict(
+    reports: list[tuple[pytest.TestReport, Any]], ctx: ScenarioContext | None
+) -> tuple[Outcome, str]:
+    """The scenario's outcome: what its own assertions found, unless it could not run."""
     for report, excinfo in reports:
         if report.skipped:
             reason = _skip_reason(report)
             if reason.startswith(NOT_APPLICABLE):
-                return Outcome.NOT_APPLICABLE, reason, "", ""
-            return Outcome.ERROR, f"skipped without a not-applicable reason: {reason}", "", ""
+                return Outcome.NOT_APPLICABLE, reason
+            return Outcome.ERROR, f"skipped without a not-applicable reason: {reason}"
         if report.failed:
-            return _failure(report, excinfo)
-    return Outcome.PASSED, "", "", ""
+            problem = _failure(report, excinfo, ctx)
+            if problem is not None:
+                return Outcome.ERROR, problem
+    return outcome_of(ctx.findings if ctx is not None else []), ""
 
 
 def _skip_reason(report: pytest.TestReport) -> str:
@@ -203,17 +240,29 @@ def _skip_reason(report: pytest.TestReport) -> str:
     return reason.removeprefix("Skipped: ")
 
 
-def _failure(report: pytest.TestReport, excinfo: Any) -> tuple[Outcome, str, str, str]:
+def _failure(report: pytest.TestReport, excinfo: Any, ctx: ScenarioContext | None) -> str | None:
+    """Why a scenario could not run to an answer; None when its failure is a finding."""
     exc = excinfo.value if excinfo is not None else None
     if isinstance(exc, TargetStopped):
-        return Outcome.ERROR, str(exc), "an answer", "not sent"
-    if isinstance(exc, Deviation):
-        return Outcome.FAILED, exc.message, _text(exc.expected), _text(exc.actual)
-    if isinstance(exc, AssertionError) and report.when == "call":
-        return Outcome.FAILED, str(exc), "", ""
+        return str(exc)
+    if isinstance(exc, Blocked) and ctx is not None:
+        return None
+    if isinstance(exc, Deviation) and ctx is not None and report.when == "call":
+        # The target failed to answer at all (a timeout, a dropped connection).
+        ctx.findings.append(_no_answer(ctx, exc))
+        return None
     text = f"{type(exc).__name__}: {exc}" if exc is not None else str(report.longrepr)
-    return Outcome.ERROR, f"{report.when}: {text}", "", ""
+    return f"{report.when}: {text}"
 
 
-def _text(value: Any) -> str:
-    return "" if value is None else str(value)
+def _no_answer(ctx: ScenarioContext, exc: Deviation) -> Finding:
+    rule_id = ctx.rule_ids[0] if ctx.rule_ids else ""
+    return Finding(
+        rule_id=rule_id,
+        item="outcome",
+        level=Level.DOCUMENTED.value,
+        cause=f"no answer: {exc.actual}",
+        message=exc.message,
+        expected="an answer",
+        actual=str(exc.actual),
+    )

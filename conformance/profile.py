@@ -82,7 +82,7 @@ class Profile:
     base_url: str
     timeout_seconds: float = 10.0
     read_back: bool = False
-    strict_guesses: bool = False
+    mode: str = "vendor"  # MODES: how a difference from the reference counts
     settings: TargetSettings = TargetSettings()
     tokens: Tokens = Tokens()
     data: Data = Data()
@@ -179,16 +179,35 @@ DATA_KINDS: dict[str, Callable[[Any, str], Any]] = {
     "custom_attributes": _custom_attributes,
     "attachments": _text_list,
 }
+MODES = {
+    "vendor": "a difference (another choice where the docs are silent) is reported, never fails",
+    "reference": "a difference fails the run as a deviation does (our own mock)",
+}
+REPLACED_KEYS = {
+    "strict_guesses": (
+        "strict_guesses was replaced by `mode`: `mode: reference` checks every expectation "
+        "exactly, as strict_guesses: true did (for our reference mock); `mode: vendor`, the "
+        "default, fails the run only on deviations from the vendor's docs and reports "
+        "differences of choice apart (`conformance run --fail-on-difference` to fail on them too)"
+    ),
+}
 TOP_KEYS = (
     "name",
     "base_url",
     "timeout_seconds",
     "read_back",
-    "strict_guesses",
+    "mode",
     "settings",
     "tokens",
     "data",
 )
+
+
+def _mode(value: Any, where: str) -> str:
+    if value not in MODES:
+        known = "; ".join(f"{name}: {meaning}" for name, meaning in MODES.items())
+        raise ConfigError(f"{where}: expected one of {', '.join(MODES)} ({known}), got {value!r}")
+    return str(value)
 
 
 def _base_url(value: Any, where: str) -> str:
@@ -247,6 +266,9 @@ def load_profile(
     """
     where = f"profile {path}"
     raw = _with_overrides(_read_yaml(path), where, base_url, settings)
+    for key, replaced in REPLACED_KEYS.items():
+        if key in raw:
+            raise ConfigError(f"{where}: {replaced}")
     unknown = sorted(str(k) for k in raw if k not in TOP_KEYS)
     if unknown:
         raise ConfigError(
@@ -261,7 +283,7 @@ def load_profile(
             raw.get("timeout_seconds", 10), f"{where}: timeout_seconds"
         ),
         read_back=_flag(raw.get("read_back", False), f"{where}: read_back"),
-        strict_guesses=_flag(raw.get("strict_guesses", False), f"{where}: strict_guesses"),
+        mode=_mode(raw.get("mode", "vendor"), f"{where}: mode"),
         settings=_section(raw.get("settings"), f"{where}: settings", TargetSettings, SETTING_KINDS),
         tokens=_section(raw.get("tokens"), f"{where}: tokens", Tokens, TOKEN_KINDS),
         data=_section(raw.get("data"), f"{where}: data", Data, DATA_KINDS),

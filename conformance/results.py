@@ -44,7 +44,8 @@ def error_code_of(body: bytes | str) -> str | None:
 
 class Outcome(StrEnum):
     PASSED = "passed"
-    FAILED = "failed"
+    FAILED = "failed"  # a deviation: a documented item broken
+    DIFFERENCE = "difference"  # only inferred items or choices answered otherwise
     NOT_APPLICABLE = "not_applicable"
     ERROR = "error"  # the check itself could not run to an answer (e.g. the target hung up)
 
@@ -76,6 +77,35 @@ class Exchange:
 
 
 @dataclass(frozen=True)
+class Finding:
+    """One expected item the target answered otherwise, and how sure the docs are of it."""
+
+    rule_id: str
+    item: str  # evidence.ITEMS: outcome, status, code, message, attribute, media, effect...
+    level: str  # evidence.Level: documented, inferred, choice
+    cause: str  # what was wrong, worded the same wherever it happens: the root cause
+    message: str = ""  # this occurrence, in full
+    expected: str = ""
+    actual: str = ""
+
+    @property
+    def key(self) -> str:
+        """The root cause: rule, item and what was wrong."""
+        return f"{self.rule_id}|{self.item}|{self.cause}"
+
+    @property
+    def is_deviation(self) -> bool:
+        return self.level == "documented"
+
+
+def outcome_of(findings: Sequence[Finding]) -> Outcome:
+    """Failed when a documented item broke, a difference when only others did, else passed."""
+    if any(f.is_deviation for f in findings):
+        return Outcome.FAILED
+    return Outcome.DIFFERENCE if findings else Outcome.PASSED
+
+
+@dataclass(frozen=True)
 class CheckResult:
     """One scenario, or one fuzzing finding, and its verdict."""
 
@@ -90,16 +120,32 @@ class CheckResult:
     actual: str = ""
     exchanges: tuple[Exchange, ...] = ()
     duration_s: float = 0.0
-    fingerprint: str = ""  # stable identity of a deviation, for baselines
+    fingerprint: str = ""  # stable identity of the check, for baselines
+    findings: tuple[Finding, ...] = ()  # each item answered otherwise (none when passed)
+    count: int = 1  # exchanges behind a check of every response, or generated cases
 
     @property
     def identity(self) -> str:
-        """The deviation's stable identity: its fingerprint, else kind and id."""
+        """The check's stable identity: its fingerprint, else kind and id."""
         return self.fingerprint or f"{self.kind}:{self.id}"
+
+    def identities(self, strict: bool = False) -> tuple[str, ...]:
+        """One per root cause that fails the run (differences too when `strict`), so a baseline
+        that knows one cause of a check never hides another."""
+        if self.outcome == Outcome.ERROR:
+            return (self.identity,)
+        failing = [f for f in self.findings if f.is_deviation or strict]
+        if not failing and self.is_deviation:
+            return (self.identity,)
+        return tuple(dict.fromkeys(f"{self.identity}#{f.key}" for f in failing))
 
     @property
     def is_deviation(self) -> bool:
         return self.outcome in (Outcome.FAILED, Outcome.ERROR)
+
+    @property
+    def is_difference(self) -> bool:
+        return self.outcome == Outcome.DIFFERENCE
 
 
 @dataclass(frozen=True)
@@ -117,6 +163,15 @@ class RunMeta:
     documented_statuses: tuple[int, ...] = ()  # statuses the spec declares for the operation
     max_examples: int | None = None
     time_budget_s: float | None = None
+    mode: str = "vendor"  # reference: a difference fails the run as a deviation does
+    fail_on_difference: bool = False
+    selection: dict[str, Any] = field(default_factory=dict)  # rules, areas, left_out
+    warnings: tuple[str, ...] = ()  # a stage that tested (almost) nothing, and why
+
+    @property
+    def strict(self) -> bool:
+        """Whether differences fail the run."""
+        return self.mode == "reference" or self.fail_on_difference
 
 
 @dataclass(frozen=True)
@@ -130,7 +185,15 @@ class RunResult:
 
     @property
     def failures(self) -> tuple[CheckResult, ...]:
-        return tuple(c for c in self.checks if c.outcome in (Outcome.FAILED, Outcome.ERROR))
+        """The checks that fail the run: deviations, and differences in strict runs."""
+        return tuple(c for c in self.checks if self.fails(c))
+
+    def fails(self, check: CheckResult) -> bool:
+        return check.is_deviation or (self.meta.strict and check.outcome == Outcome.DIFFERENCE)
+
+    @property
+    def differences(self) -> tuple[CheckResult, ...]:
+        return tuple(c for c in self.checks if c.is_difference)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -139,20 +202,25 @@ class RunResult:
 class RuleStatus(StrEnum):
     PASSED = "passed"
     FAILED = "failed"
+    DIFFERENT = "different"
     NOT_APPLICABLE = "not_applicable"
     NOT_CHECKED = "not_checked"
+    LEFT_OUT = "left_out"  # not in this run's --rule/--area selection
 
 
 def rule_status(checks: Sequence[CheckResult]) -> RuleStatus:
     """A rule's verdict from the checks tagged with it.
 
-    Failed if any check failed (or could not run), passed if the others passed, not applicable
+    Failed if any check failed (or could not run), different if a check only differed from the
+    reference where the docs are silent, passed if the others passed, not applicable
     when every check was not applicable, not checked when no check names the rule.
     """
     if not checks:
         return RuleStatus.NOT_CHECKED
     if any(c.is_deviation for c in checks):
         return RuleStatus.FAILED
+    if any(c.outcome == Outcome.DIFFERENCE for c in checks):
+        return RuleStatus.DIFFERENT
     if any(c.outcome == Outcome.PASSED for c in checks):
         return RuleStatus.PASSED
     return RuleStatus.NOT_APPLICABLE
@@ -167,3 +235,31 @@ def checks_by_rule(
         for rid in check.rule_ids:
             grouped.setdefault(rid, []).append(check)
     return grouped
+
+
+@dataclass(frozen=True)
+class CauseGroup:
+    """Every occurrence of one root cause (rule, item, what was wrong) in a run."""
+
+    key: str
+    finding: Finding  # the first occurrence
+    checks: tuple[CheckResult, ...]
+    exchanges: int  # exchanges behind it (a check of every response counts each)
+
+    @property
+    def is_deviation(self) -> bool:
+        return self.finding.is_deviation
+
+
+def cause_groups(checks: Iterable[CheckResult]) -> tuple[CauseGroup, ...]:
+    """The run's findings grouped by root cause, deviations first, in order of appearance."""
+    found: dict[str, list[tuple[Finding, CheckResult]]] = {}
+    for check in checks:
+        for finding in check.findings:
+            found.setdefault(finding.key, []).append((finding, check))
+    groups = []
+    for key, pairs in found.items():
+        distinct = tuple({id(c): c for _, c in pairs}.values())
+        exchanges = sum(c.count for c in distinct)
+        groups.append(CauseGroup(key, pairs[0][0], distinct, exchanges))
+    return tuple(sorted(groups, key=lambda g: not g.is_deviation))

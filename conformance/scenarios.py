@@ -53,6 +53,7 @@ def pytest_args(
     settings: dict[str, Any],
     select: str | None,
     harness: HarnessSettings,
+    markers: str | None = None,
 ) -> list[str]:
     ini = harness.scenario_tests_dir / "pytest.ini"
     args = [
@@ -76,6 +77,8 @@ def pytest_args(
         args += ["--setting", f"{key}={_setting_text(value)}"]
     if select:
         args += ["-k", select]
+    if markers:
+        args += ["-m", markers]
     return args
 
 
@@ -91,11 +94,14 @@ def run_scenarios(
     base_url: str | None = None,
     settings_overrides: dict[str, Any] | None = None,
     select: str | None = None,
+    markers: str | None = None,
     quiet: bool = True,
     harness: HarnessSettings | None = None,
     breaker: Breaker | None = None,
 ) -> tuple[CheckResult, ...]:
-    """Every scenario (or those `select`, a pytest -k expression, picks) against the target.
+    """Every scenario (or those `select`, a pytest -k expression, or `markers`, a -m expression
+    of rule ids and areas, picks) against the target, and the checks of every response
+    (conformance.traits).
 
     Raises ConfigError for a bad profile, catalog or spec before anything runs, and
     TargetUnreachable when the target refuses connections (the run stops at the first).
@@ -108,7 +114,12 @@ def run_scenarios(
     load_spec_checks(harness.spec_path)
     collector = _Collector(breaker)
     args = pytest_args(
-        profile_path, base_url=base_url, settings=settings, select=select, harness=harness
+        profile_path,
+        base_url=base_url,
+        settings=settings,
+        select=select,
+        harness=harness,
+        markers=markers,
     )
     out = io.StringIO()
     with contextlib.redirect_stdout(out) if quiet else contextlib.nullcontext():

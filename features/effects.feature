@@ -60,6 +60,14 @@ Feature: What a successful create answers and stores
     And the stored activity has "mode.value" equal to "inbound"
     And the stored activity has "status.value" equal to "awaiting_assignment"
 
+  @EFF-04
+  Scenario: A created activity reads back in the vendor's Get-activity shape
+    Given the actor is a user
+    And a valid request body
+    When the request is sent
+    Then the response is 201 Created with a Location
+    And the activity read back is in the vendor's Get-activity shape
+
   @EFF-03
   Scenario Outline: The stored activity keeps what was sent (<format>)
     Given the actor is a user

@@ -6,6 +6,7 @@ catalog (`summarize`), then handed to a jinja2 template or serialised. No I/O bu
 
 from __future__ import annotations
 
+import hashlib
 import json
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -19,10 +20,12 @@ import jinja2
 from conformance.baseline import BaselineDiff
 from conformance.catalog import AREAS, Catalog, Rule
 from conformance.results import (
+    CauseGroup,
     CheckResult,
     Outcome,
     RuleStatus,
     RunResult,
+    cause_groups,
     checks_by_rule,
     error_code_of,
     rule_status,
@@ -31,9 +34,12 @@ from conformance.results import (
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 FILES = {"html": "report.html", "json": "results.json", "junit": "junit.xml"}
 SHOWN_BODY = 2000  # characters of a body shown in the HTML report
+SAMPLE_CHECKS = 3  # checks shown in full under one root cause
 STATUS_LABELS = {
     RuleStatus.PASSED: "passed",
-    RuleStatus.FAILED: "failed",
+    RuleStatus.FAILED: "deviates",
+    RuleStatus.DIFFERENT: "differs",
+    RuleStatus.LEFT_OUT: "left out",
     RuleStatus.NOT_APPLICABLE: "not applicable",
     RuleStatus.NOT_CHECKED: "not checked",
 }
@@ -42,44 +48,84 @@ STATUS_LABELS = {
 @dataclass(frozen=True)
 class Verdict:
     conforms: bool
-    blocking: tuple[CheckResult, ...]  # deviations that fail the run (new ones with a baseline)
+    blocking: tuple[CheckResult, ...]  # checks that fail the run (new ones with a baseline)
     headline: str
     detail: str
 
 
 def verdict(result: RunResult, baseline_diff: BaselineDiff | None = None) -> Verdict:
-    """Conforms when no deviation fails the run; with a baseline only new deviations do."""
-    deviations = result.failures
-    blocking = baseline_diff.new if baseline_diff is not None else deviations
-    known = len(deviations) - len(blocking)
+    """Conforms when nothing fails the run: no deviation (and, in a strict run, no difference);
+    with a baseline only new root causes do. The detail counts deviations, differences and
+    passes, each deviation or difference once per root cause."""
+    failing = result.failures
+    blocking = baseline_diff.new if baseline_diff is not None else failing
+    known = len(failing) - len(blocking)
+    counts = _verdict_counts(result)
     if result.target_stopped:
-        return Verdict(False, blocking or deviations, "Does not conform", _stopped_detail(result))
+        return Verdict(False, blocking or failing, "Does not conform", _stopped_detail(result))
     if blocking:
-        detail = f"{len(blocking)} deviation(s) from the documented rules"
-        detail += f" ({known} more known from the baseline)" if known else ""
+        detail = counts + (f"; {known} failing check(s) known from the baseline" if known else "")
         return Verdict(False, blocking, "Does not conform", detail)
     if known:
-        return Verdict(True, (), "Conforms", f"no new deviation; {known} known from the baseline")
-    checked = sum(1 for c in result.checks if c.outcome == Outcome.PASSED)
-    return Verdict(True, (), "Conforms", f"{checked} checks passed, no deviation")
+        return Verdict(True, (), "Conforms", f"{counts}; no new deviation, {known} known")
+    return Verdict(True, (), "Conforms", counts)
+
+
+def _verdict_counts(result: RunResult) -> str:
+    groups = cause_groups(result.checks)
+    deviations = sum(1 for g in groups if g.is_deviation)
+    differences = len(groups) - deviations
+    passed = sum(1 for c in result.checks if c.outcome == Outcome.PASSED)
+    errors = sum(1 for c in result.checks if c.outcome == Outcome.ERROR)
+    text = f"{deviations} deviation(s), {differences} difference(s), {passed} checks passed"
+    text += f", {errors} could not run" if errors else ""
+    if differences and result.meta.strict:
+        why = "reference mode" if result.meta.mode == "reference" else "--fail-on-difference"
+        text += f" (differences fail the run: {why})"
+    return text
 
 
 def _stopped_detail(result: RunResult) -> str:
     unsent = sum(1 for c in result.checks if c.outcome == Outcome.ERROR)
     return (
         f"the target stopped answering and the run stopped sending to it: "
-        f"{len(result.failures)} deviation(s), {unsent} of them checks that could not run"
+        f"{len(result.failures)} failing check(s), {unsent} of them checks that could not run"
     )
+
+
+def group_rows(
+    result: RunResult, baseline_diff: BaselineDiff | None, deviations: bool
+) -> list[dict[str, Any]]:
+    """Root causes to show: each with its count, a few checks and their exchanges."""
+    known = baseline_diff.known_identities if baseline_diff else set()
+    rows = []
+    for group in cause_groups(result.checks):
+        if group.is_deviation != deviations:
+            continue
+        identities = {f"{c.identity}#{group.key}" for c in group.checks}
+        rows.append(
+            {
+                "group": group,
+                "anchor": "cause-" + hashlib.sha1(group.key.encode()).hexdigest()[:10],
+                "known": bool(identities) and identities <= known,
+                "samples": group.checks[:SAMPLE_CHECKS],
+                "fails": group.is_deviation or result.meta.strict,
+            }
+        )
+    return rows
 
 
 # ------------------------------------------------------------------ the model shown
 def rule_rows(result: RunResult, catalog: Catalog) -> list[dict[str, Any]]:
     grouped = checks_by_rule(result.checks, catalog.ids)
-    return [_rule_row(rule, grouped.get(rule.id, [])) for rule in catalog.rules]
+    left_out = set(result.meta.selection.get("left_out", ()))
+    return [
+        _rule_row(rule, grouped.get(rule.id, []), rule.id in left_out) for rule in catalog.rules
+    ]
 
 
-def _rule_row(rule: Rule, checks: list[CheckResult]) -> dict[str, Any]:
-    status = rule_status(checks)
+def _rule_row(rule: Rule, checks: list[CheckResult], left_out: bool = False) -> dict[str, Any]:
+    status = RuleStatus.LEFT_OUT if left_out and not checks else rule_status(checks)
     return {
         "rule": rule,
         "status": status.value,
@@ -91,6 +137,8 @@ def _rule_row(rule: Rule, checks: list[CheckResult]) -> dict[str, Any]:
 
 
 def _evidence(status: RuleStatus, checks: list[CheckResult]) -> str:
+    if status == RuleStatus.LEFT_OUT:
+        return "left out of this run by its --rule/--area selection"
     if status == RuleStatus.NOT_CHECKED:
         return "no scenario or fuzzing check covers this rule in this run"
     if status == RuleStatus.NOT_APPLICABLE:
@@ -116,7 +164,7 @@ def coverage(result: RunResult, catalog: Catalog, rows: list[dict[str, Any]]) ->
     """Rules checked of total; statuses and vendor codes seen against documented ones."""
     statuses, codes = _seen(result)
     documented_statuses = set(result.meta.documented_statuses) | {r.status for r in catalog.rules}
-    checked = sum(1 for r in rows if r["status"] in ("passed", "failed"))
+    checked = sum(1 for r in rows if r["status"] in ("passed", "failed", "different"))
     return {
         "rules_checked": checked,
         "rules_total": len(rows),
@@ -157,19 +205,41 @@ def summarize(
     """Everything the report shows, computed once for the three outputs."""
     rows = rule_rows(result, catalog)
     rule_statuses = Counter(r["status"] for r in rows)
-    known = {c.identity for c in baseline_diff.known} if baseline_diff else set()
     return {
         "verdict": verdict(result, baseline_diff),
         "check_counts": _outcome_counts(result.checks),
         "rule_counts": _status_counts(rule_statuses),
         "areas": area_rows(rows),
         "rules": rows,
-        "deviations": [{"check": c, "known": c.identity in known} for c in result.failures],
+        "deviations": group_rows(result, baseline_diff, deviations=True),
+        "differences": group_rows(result, baseline_diff, deviations=False),
+        "unrun": [c for c in result.checks if c.outcome == Outcome.ERROR],
+        "stage_answers": stage_answers(result),
         "fuzz_checks": [c for c in result.checks if c.kind == "fuzz"],
         "coverage": coverage(result, catalog, rows),
         "baseline": baseline_diff,
         "titles": {rule.id: rule.title for rule in catalog.rules},
     }
+
+
+def stage_answers(result: RunResult) -> dict[str, dict[str, int]]:
+    """What each stage's requests were answered: status and vendor code, most common first."""
+    scenario_answers: Counter[str] = Counter()
+    for check in result.checks:
+        if check.kind == "scenario":
+            scenario_answers.update(_answer(e.status, e.response_body) for e in check.exchanges)
+    answers = {"scenarios": dict(scenario_answers.most_common())} if scenario_answers else {}
+    fuzz = result.fuzz_stats.get("answers")
+    if fuzz:
+        answers["fuzzing"] = dict(Counter(fuzz).most_common())
+    return answers
+
+
+def _answer(status: int | None, body: str) -> str:
+    if status is None:
+        return "no answer"
+    code = error_code_of(body) if status >= 400 else None
+    return f"{status} {code}" if code else str(status)
 
 
 def _outcome_counts(checks: Iterable[CheckResult]) -> dict[str, int]:
@@ -223,9 +293,19 @@ def results_document(
             "headline": outcome.headline,
             "detail": outcome.detail,
         },
-        "counts": {"checks": model["check_counts"], "rules": model["rule_counts"]},
+        "mode": result.meta.mode,
+        "counts": {
+            "checks": model["check_counts"],
+            "rules": model["rule_counts"],
+            "deviations": len(model["deviations"]),
+            "differences": len(model["differences"]),
+        },
         "rules": [_rule_entry(row) for row in model["rules"]],
-        "deviations": [_deviation_entry(d["check"], d["known"]) for d in model["deviations"]],
+        "root_causes": [_group_entry(row) for row in model["deviations"] + model["differences"]],
+        "deviations": _baseline_entries(result, baseline_diff),
+        "stage_answers": model["stage_answers"],
+        "warnings": list(result.meta.warnings),
+        "selection": result.meta.selection,
         "coverage": model["coverage"],
         "baseline": baseline_diff.to_dict() if baseline_diff else None,
         **result.to_dict(),
@@ -238,42 +318,70 @@ def _rule_entry(row: dict[str, Any]) -> dict[str, Any]:
         "id": rule.id,
         "area": rule.area,
         "title": rule.title,
-        "certainty": rule.certainty,
+        "evidence": {item: level.value for item, level in rule.evidence.items()},
         "expect": row["expect"],
         "status": row["status"],
-        "evidence": row["evidence"],
+        "result": row["evidence"],
         "checks": [c.id for c in row["checks"]],
     }
 
 
-def _deviation_entry(check: CheckResult, known: bool) -> dict[str, Any]:
+def _group_entry(row: dict[str, Any]) -> dict[str, Any]:
+    group: CauseGroup = row["group"]
+    finding = group.finding
     return {
-        "fingerprint": check.identity,
-        "rule_ids": list(check.rule_ids),
-        "name": check.name,
-        "kind": check.kind,
-        "outcome": check.outcome.value,
-        "known": known,
-        "curl": [e.curl() for e in check.exchanges],
+        "key": group.key,
+        "verdict": "deviation" if group.is_deviation else "difference",
+        "fails_run": row["fails"],
+        "known": row["known"],
+        "rule_id": finding.rule_id,
+        "item": finding.item,
+        "level": finding.level,
+        "cause": finding.cause,
+        "expected": finding.expected,
+        "actual": finding.actual,
+        "checks": [c.id for c in group.checks],
+        "exchanges": group.exchanges,
+        "curl": [e.curl() for c in row["samples"] for e in c.exchanges[:1]],
     }
 
 
+def _baseline_entries(result: RunResult, diff: BaselineDiff | None) -> list[dict[str, Any]]:
+    """One entry per failing root cause of each check: what `conformance baseline` keeps."""
+    known = diff.known_identities if diff else set()
+    strict = result.meta.strict
+    return [
+        {
+            "fingerprint": identity,
+            "rule_ids": list(check.rule_ids),
+            "name": check.name,
+            "kind": check.kind,
+            "outcome": check.outcome.value,
+            "known": identity in known,
+            "curl": [e.curl() for e in check.exchanges],
+        }
+        for check in result.failures
+        for identity in check.identities(strict)
+    ]
+
+
 def junit_xml(result: RunResult, baseline_diff: BaselineDiff | None = None) -> bytes:
-    """One testsuite per kind of check, one testcase per check."""
+    """One testsuite per kind of check, one testcase per check; a difference is no failure
+    (a property and a system-out line) unless the run is strict."""
     known = {c.identity for c in baseline_diff.known} if baseline_diff else set()
     root = ET.Element("testsuites", name="conformance", time=f"{result.meta.duration_s:.3f}")
     for kind in sorted({c.kind for c in result.checks}):
         checks = [c for c in result.checks if c.kind == kind]
         suite = ET.SubElement(root, "testsuite", name=f"conformance.{kind}")
         for check in checks:
-            _testcase(suite, check, check.identity in known)
+            _testcase(suite, check, check.identity in known, result.meta.strict)
         _count(suite)
     _count(root)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-def _testcase(suite: ET.Element, check: CheckResult, known: bool) -> None:
+def _testcase(suite: ET.Element, check: CheckResult, known: bool, strict: bool = False) -> None:
     rules = f"[{', '.join(check.rule_ids)}] " if check.rule_ids else ""
     case = ET.SubElement(
         suite,
@@ -291,6 +399,17 @@ def _testcase(suite: ET.Element, check: CheckResult, known: bool) -> None:
         ET.SubElement(case, "failure", message=first_line, type="deviation").text = _detail(check)
     elif check.outcome == Outcome.ERROR:
         ET.SubElement(case, "error", message=first_line, type="error").text = _detail(check)
+    elif check.outcome == Outcome.DIFFERENCE and strict:
+        ET.SubElement(case, "failure", message=first_line, type="difference").text = _detail(check)
+    if check.outcome == Outcome.DIFFERENCE:
+        properties = ET.SubElement(case, "properties")
+        for finding in check.findings:
+            ET.SubElement(properties, "property", name="difference", value=finding.key)
+        ET.SubElement(case, "system-out").text = "\n".join(
+            f"difference ({f.rule_id} {f.item}, {f.level}): expected {f.expected}; "
+            f"the target answered {f.actual}"
+            for f in check.findings
+        )
 
 
 def _detail(check: CheckResult) -> str:

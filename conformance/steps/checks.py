@@ -1,7 +1,10 @@
 """What every response must look like according to the spec, whatever the scenario.
 
 Error bodies validate against the spec's Error schema (JSON or XML, as Accept asks); a 201 has
-no body and a Location naming the new activity.
+no body and a Location naming the new activity; an activity reads back as the spec's
+ActivityList. Each check returns its problems (`Problem`) instead of raising: the scenario that
+sent the request goes on with its own rule's assertions, and `conformance.traits` reports each
+property once, under its own rule.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import functools
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +22,28 @@ import yaml
 from defusedxml import ElementTree
 from openapi_schema_validator import OAS30Validator
 
-from conformance.errors import ConfigError, Deviation
+from conformance.errors import ConfigError
+from conformance.evidence import Level
 
 DOCUMENTED_LOCATION = re.compile(r"^/core/casemgr/v3/activity/(?P<id>[0-9]+)$")
 ANY_ACTIVITY_LOCATION = re.compile(r"/activity/(?P<id>[0-9]+)$")
 VENDOR_CODE = re.compile(r"^(?P<status>[1-5][0-9]{2})-[0-9]+$")
+XML_TYPES = ("application/xml", "text/xml")
+DOCUMENTED_ACCEPT = {"application/json": False, "application/xml": True}  # value -> wants XML
+CREATE_OPERATION = "create-incoming-email-activity"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One response-wide property a response broke; `cause` is the same wherever it happens."""
+
+    rule_id: str
+    item: str
+    cause: str
+    level: Level | None  # None: the rule's own level for the item, from the catalog
+    message: str
+    expected: str
+    actual: str
 
 
 class SpecChecks:
@@ -37,12 +58,25 @@ class SpecChecks:
         self._activities = OAS30Validator(
             {**schemas["ActivityList"], "components": spec["components"]}
         )
+        self.vendor_statuses = _vendor_statuses(spec)
 
     def error_problems(self, body: Any) -> list[str]:
         return [_problem(e) for e in self._error.iter_errors(body)]
 
     def activity_problems(self, body: Any) -> list[str]:
         return [_problem(e) for e in self._activities.iter_errors(body)]
+
+    def status_level(self, status: int) -> Level:
+        """A status the vendor documents is documented; the others are the mock's choice."""
+        return Level.DOCUMENTED if status in self.vendor_statuses else Level.CHOICE
+
+
+def _vendor_statuses(spec: Mapping[str, Any]) -> frozenset[int]:
+    for methods in spec.get("paths", {}).values():
+        for operation in methods.values():
+            if isinstance(operation, Mapping) and operation.get("operationId") == CREATE_OPERATION:
+                return frozenset(int(s) for s in operation.get("x-vendor-statuses", ()))
+    raise ConfigError(f"spec has no operation {CREATE_OPERATION}")
 
 
 def _problem(error: Any) -> str:
@@ -75,29 +109,20 @@ def media_type(response: requests.Response) -> str:
     return response.headers.get("Content-Type", "").split(";")[0].strip().lower()
 
 
-def parse_error(response: requests.Response, rule_ids: tuple[str, ...]) -> dict[str, Any]:
-    """The error body as a dict, from JSON or XML according to its Content-Type."""
-    kind = media_type(response)
+def read_error(response: requests.Response) -> dict[str, Any] | None:
+    """The error body as a dict, JSON or XML, whatever the Content-Type says; None if neither.
+
+    Lenient on purpose: the media type is a property of its own (HDR-05); a scenario still
+    reads the code of an error body that came with the wrong Content-Type.
+    """
+    text = response.content.strip()
     try:
-        if kind in ("application/xml", "text/xml"):
-            return _xml_error(response.content)
-        if kind == "application/json":
-            body = json.loads(response.content)
-            if isinstance(body, dict):
-                return body
-    except (ValueError, ElementTree.ParseError) as exc:
-        raise Deviation(
-            f"the error body is not well-formed {kind}: {exc}",
-            rule_ids=rule_ids,
-            expected="a vendor error body",
-            actual=response.text[:200],
-        ) from exc
-    raise Deviation(
-        f"the error body is not a JSON object or XML <error> (Content-Type {kind!r})",
-        rule_ids=rule_ids,
-        expected="a vendor error body",
-        actual=response.text[:200],
-    )
+        if text.startswith(b"<"):
+            return _xml_error(text)
+        body = json.loads(text)
+    except (ValueError, ElementTree.ParseError):
+        return None
+    return body if isinstance(body, dict) else None
 
 
 def _local(tag: str) -> str:
@@ -118,69 +143,92 @@ def _xml_error(content: bytes) -> dict[str, Any]:
     return body
 
 
-def check_error_shape(
-    checks: SpecChecks, response: requests.Response, accept: str | None, rule_ids: tuple[str, ...]
-) -> dict[str, Any]:
-    """An error answer: the vendor's body, in the format Accept asks for; returns the body."""
-    expected_xml = wants_xml(accept)
-    kind = media_type(response)
-    if expected_xml != (kind in ("application/xml", "text/xml")) or kind not in (
-        "application/json",
-        "application/xml",
-        "text/xml",
-    ):
-        raise Deviation(
-            f"the error answer is {kind or 'untyped'} but Accept was {accept!r}",
-            rule_ids=rule_ids,
-            expected="application/xml" if expected_xml else "application/json",
-            actual=kind or "(no Content-Type)",
-        )
-    body = parse_error(response, rule_ids)
-    problems = checks.error_problems(body)
-    if problems:
-        raise Deviation(
-            f"the error body does not match the spec's Error schema: {problems[0]}",
-            rule_ids=rule_ids,
-            expected="Error schema",
-            actual=json.dumps(body)[:300],
-        )
+# ------------------------------------------------------------------ properties of every answer
+def error_problems(
+    checks: SpecChecks, response: requests.Response, accept: str | None
+) -> list[Problem]:
+    """An error answer: the vendor's body (PRT-02), in the format Accept asks for (HDR-05)."""
+    status = response.status_code
+    level = checks.status_level(status)
+    problems = _media_problems(response, accept, level)
+    body = read_error(response)
+    if body is None:
+        cause = "the error body is not a JSON object or an XML <error>"
+        return [*problems, _prt02(cause, level, response.text[:200])]
+    schema = checks.error_problems(body)
+    if schema:
+        cause = "the error body does not match the spec's Error schema"
+        problems.append(_prt02(cause, level, json.dumps(body)[:300], f"{cause}: {schema[0]}"))
     code = VENDOR_CODE.match(str(body.get("code", "")))
-    if code is None or int(code["status"]) != response.status_code:
-        raise Deviation(
-            f"the code {body.get('code')!r} does not start with the status {response.status_code}",
-            rule_ids=rule_ids,
-            expected=f"{response.status_code}-<number>",
-            actual=body.get("code"),
-        )
-    return body
+    if code is None or int(code["status"]) != status:
+        cause = "the error code does not start with the status"
+        problems.append(_prt02(cause, level, f"{status} {body.get('code')!r}"))
+    return problems
 
 
-def created_id(response: requests.Response, rule_ids: tuple[str, ...]) -> str:
-    """A 201's new activity id: no body, and a Location that ends in /activity/{id}."""
+def _prt02(cause: str, level: Level, actual: str, message: str = "") -> Problem:
+    return Problem("PRT-02", "body", cause, level, message or cause, "a vendor error body", actual)
+
+
+def _media_problems(response: requests.Response, accept: str | None, level: Level) -> list[Problem]:
+    kind = media_type(response) or "(no Content-Type)"
+    documented = (accept or "application/json").strip().lower() in DOCUMENTED_ACCEPT
+    expected_xml = wants_xml(accept)
+    readable = kind in ("application/json", *XML_TYPES)
+    if readable and (kind in XML_TYPES) == expected_xml:
+        return []
+    if readable and not documented:
+        return []  # Accept named neither documented type: either is an answer the docs allow
+    expected = "application/xml" if expected_xml else "application/json"
+    cause = f"an error answered as {kind} where Accept asks for {expected}"
+    level = level if documented else Level.CHOICE
+    return [Problem("HDR-05", "media", cause, level, cause, expected, kind)]
+
+
+def created_problems(response: requests.Response) -> list[Problem]:
+    """A 201: no body, and a Location that names the new activity (EFF-01)."""
+    problems = []
     if response.content.strip():
-        raise Deviation(
-            "a 201 answer has a body; the spec says it has none",
-            rule_ids=rule_ids,
-            expected="(empty)",
-            actual=response.text[:200],
-        )
+        cause = "a 201 answer has a body; the spec says it has none"
+        problems.append(_eff01(cause, "(empty)", response.text[:200]))
     location = response.headers.get("Location")
     if not location:
-        raise Deviation(
-            "a 201 answer has no Location header",
-            rule_ids=rule_ids,
-            expected="Location: /core/casemgr/v3/activity/{id}",
-            actual="(none)",
+        problems.append(_eff01("a 201 answer has no Location header", "Location", "(none)"))
+    elif created_id(response) is None:
+        problems.append(
+            _eff01("the Location does not name an activity", "/activity/{id}", location)
         )
+    return problems
+
+
+def _eff01(cause: str, expected: str, actual: str) -> Problem:
+    return Problem("EFF-01", "effect", cause, None, cause, expected, actual)
+
+
+def created_id(response: requests.Response) -> str | None:
+    """The new activity's id from a 201's Location (…/activity/{id}), or None."""
+    location = response.headers.get("Location") or ""
     match = ANY_ACTIVITY_LOCATION.search(location.split("?")[0])
-    if match is None:
-        raise Deviation(
-            f"the Location {location!r} does not name an activity",
-            rule_ids=rule_ids,
-            expected="/core/casemgr/v3/activity/{id}",
-            actual=location,
+    return match["id"] if match else None
+
+
+def read_back_problems(checks: SpecChecks, body: Any) -> list[Problem]:
+    """An activity read back: the vendor's Get-activity shape, as the spec writes it (EFF-04)."""
+    found = checks.activity_problems(body)
+    if not found:
+        return []
+    cause = "the activity read back does not match the spec's ActivityList schema"
+    return [
+        Problem(
+            "EFF-04",
+            "effect",
+            cause,
+            None,
+            f"{cause}: {found[0]}",
+            "ActivityList schema",
+            json.dumps(body)[:300],
         )
-    return match["id"]
+    ]
 
 
 def documented_location_problem(location: str) -> str | None:

@@ -11,41 +11,51 @@ from pytest_bdd import parsers, then
 
 from conformance import requests_builder as build
 from conformance.client import ApiClient
-from conformance.errors import Deviation
 from conformance.steps import checks
 from conformance.steps.context import ScenarioContext, not_applicable
 from conformance.steps.values import resolve
+from conformance.traits import TraitLog
 
 
-def fail(ctx: ScenarioContext, message: str, expected: Any, actual: Any) -> Deviation:
-    return Deviation(message, rule_ids=ctx.rule_ids, expected=expected, actual=actual)
+def _summary(status: int, body: dict[str, Any] | None) -> str:
+    if body is None:
+        return f"{status} (no readable vendor error body)"
+    return f"{status} {body.get('code')} {body.get('developerMessage', '')!r}"
 
 
 def error_body(ctx: ScenarioContext) -> dict[str, Any]:
+    """The refusal's vendor body; a 2xx or 5xx ends the scenario (nothing more to check)."""
     response = ctx.last_response()
-    if response.status_code < 400:
-        raise fail(
-            ctx,
-            f"the request was not refused: {response.status_code}",
-            "an error answer",
-            response.status_code,
+    status = response.status_code
+    if not 400 <= status < 500:
+        cause = f"the request was not refused: {status}"
+        if status >= 500:
+            cause = f"a server error instead of a refusal: {status}"
+        ctx.stop("outcome", cause, expected="a 4xx refusal", actual=status)
+    body = checks.read_error(response)
+    if body is None:
+        ctx.stop(
+            "code",
+            "the refusal has no readable vendor error body",
+            expected="a vendor error body",
+            actual=response.text[:200],
         )
-    return checks.parse_error(response, ctx.rule_ids)
-
-
-def _summary(status: int, body: dict[str, Any]) -> str:
-    return f"{status} {body.get('code')} {body.get('developerMessage', '')!r}"
+    return body
 
 
 @then("the response is 201 Created with a Location")
 def created(ctx: ScenarioContext) -> None:
     response = ctx.last_response()
     if response.status_code != 201:
-        actual: int | str = response.status_code
-        if response.status_code >= 400:
-            actual = _summary(response.status_code, checks.parse_error(response, ctx.rule_ids))
-        raise fail(ctx, f"expected 201 Created, got {actual}", 201, actual)
-    checks.created_id(response, ctx.rule_ids)
+        body = checks.read_error(response) if response.status_code >= 400 else None
+        actual = _summary(response.status_code, body)
+        ctx.stop(
+            "outcome",
+            f"expected 201 Created, got {response.status_code}",
+            expected=201,
+            actual=actual,
+            message=f"expected 201 Created, got {actual}",
+        )
 
 
 @then("the Location is the documented activity path")
@@ -53,11 +63,11 @@ def documented_location(ctx: ScenarioContext) -> None:
     location = ctx.last_response().headers.get("Location", "")
     problem = checks.documented_location_problem(location)
     if problem:
-        raise fail(
-            ctx,
-            f"the Location {location!r} is not the documented path: {problem}",
-            "/core/casemgr/v3/activity/{id}",
-            location,
+        ctx.miss(
+            "effect",
+            f"the Location is not the documented path: {problem}",
+            expected="/core/casemgr/v3/activity/{id}",
+            actual=location,
         )
 
 
@@ -66,35 +76,39 @@ REFUSED = r'the request is refused with status (?P<status>\d{3}) and code "(?P<c
 
 @then(parsers.re(REFUSED))
 def refused(ctx: ScenarioContext, status: str, code: str) -> None:
-    """Exact status and code; for a rule that is only our guess (and a profile that does not
-    ask for guesses to be exact) the status class, with a vendor-format code (checked on send)."""
+    """Refused (4xx), then the exact status, then the exact code: each its own item, so a
+    target that refuses with another status or code where only that is inferred differs."""
     body = error_body(ctx)
     actual = ctx.last_response().status_code
-    if ctx.strict and (actual != int(status) or body.get("code") != code):
-        raise fail(
-            ctx,
-            f"expected {status} {code}, got {_summary(actual, body)}",
-            f"{status} {code}",
-            _summary(actual, body),
+    got = _summary(actual, body)
+    if actual != int(status):
+        ctx.miss(
+            "status",
+            f"expected {status}, got {actual} {body.get('code')}",
+            expected=f"{status} {code}",
+            actual=got,
+            message=f"expected {status} {code}, got {got}",
         )
-    if not ctx.strict and actual // 100 != int(status) // 100:
-        raise fail(
-            ctx,
-            f"expected a {status[0]}xx refusal, got {_summary(actual, body)}",
-            f"{status[0]}xx",
-            _summary(actual, body),
+    elif body.get("code") != code:
+        ctx.miss(
+            "code",
+            f"expected {code}, got {body.get('code')}",
+            expected=code,
+            actual=got,
+            message=f"expected {status} {code}, got {got}",
         )
 
 
 def _names(ctx: ScenarioContext, what: str, name: str) -> None:
     body = error_body(ctx)
     message = str(body.get("developerMessage", ""))
-    if ctx.strict and f"'{name}'" not in message:
-        raise fail(
-            ctx,
-            f"the error does not name the {what} '{name}': {message!r}",
-            f"'{name}' in developerMessage",
-            message,
+    if f"'{name}'" not in message:
+        ctx.miss(
+            "attribute",
+            f"the error does not name the {what} '{name}'",
+            expected=f"'{name}' in developerMessage",
+            actual=message,
+            message=f"the error does not name the {what} '{name}': {message!r}",
         )
 
 
@@ -112,9 +126,13 @@ def names_parameter(ctx: ScenarioContext, name: str) -> None:
 def error_is(ctx: ScenarioContext, kind: str) -> None:
     error_body(ctx)
     actual = checks.media_type(ctx.last_response())
-    is_xml = actual in ("application/xml", "text/xml")
-    if is_xml != (kind == "XML"):
-        raise fail(ctx, f"the error is {actual}, expected {kind}", kind, actual)
+    if (actual in checks.XML_TYPES) != (kind == "XML"):
+        ctx.miss(
+            "media",
+            f"the error is {actual or 'untyped'}, expected {kind}",
+            expected=kind,
+            actual=actual,
+        )
 
 
 @then(parsers.re(r"the error (?P<has>has a|has no) userMessage"))
@@ -122,33 +140,39 @@ def user_message(ctx: ScenarioContext, has: str) -> None:
     body = error_body(ctx)
     present = bool(body.get("userMessage"))
     if present != (has == "has a"):
-        raise fail(
-            ctx,
+        ctx.miss(
+            "user_message",
             f"the error {'lacks' if not present else 'carries'} a userMessage",
-            f"userMessage {'present' if has == 'has a' else 'absent'}",
-            body.get("userMessage"),
+            expected=f"userMessage {'present' if has == 'has a' else 'absent'}",
+            actual=body.get("userMessage"),
         )
 
 
 @then("the error message is the documented one for its code")
 def documented_message(ctx: ScenarioContext) -> None:
     body = error_body(ctx)
-    template = ctx.catalog.codes.get(str(body.get("code")))
+    code = str(body.get("code"))
+    template = ctx.catalog.codes.get(code)
+    level = ctx.catalog.code_level(code)
     if template is None:
-        raise fail(
-            ctx,
-            f"the code {body.get('code')} is not a documented code",
-            "a documented code",
-            body.get("code"),
+        ctx.miss(
+            "message",
+            f"the code {code} is not a documented code",
+            expected="a documented code",
+            actual=code,
+            level=level,
         )
+        return
     pattern = re.escape(template).replace(re.escape("{0}"), ".+")
     message = str(body.get("developerMessage", ""))
     if not re.fullmatch(pattern, message):
-        raise fail(
-            ctx,
-            f"developerMessage {message!r} is not the documented {template!r}",
-            template,
-            message,
+        ctx.miss(
+            "message",
+            f"the developerMessage of {code} is not its documented template",
+            expected=template,
+            actual=message,
+            message=f"developerMessage {message!r} is not the documented {template!r}",
+            level=level,
         )
 
 
@@ -156,22 +180,32 @@ def documented_message(ctx: ScenarioContext) -> None:
 def not_server_error(ctx: ScenarioContext) -> None:
     status = ctx.last_response().status_code
     if status >= 500:
-        raise fail(ctx, f"a client's mistake caused a server error {status}", "not 5xx", status)
+        ctx.miss(
+            "outcome",
+            f"a client's mistake caused a server error {status}",
+            expected="not 5xx",
+            actual=status,
+        )
 
 
 @then("the request is not refused as too large")
 def not_too_large(ctx: ScenarioContext) -> None:
     status = ctx.last_response().status_code
-    if status in (413, 500) or status >= 500:
-        raise fail(
-            ctx, f"a body under the maximum email size was answered {status}", "not 413", status
+    if status == 413 or status >= 500:
+        ctx.miss(
+            "outcome",
+            f"a body under the maximum email size was answered {status}",
+            expected="not 413",
+            actual=status,
         )
 
 
 # ------------------------------------------------------------------ what was stored
 
 
-def stored(ctx: ScenarioContext, client: ApiClient, spec_checks: checks.SpecChecks) -> dict:
+def stored(
+    ctx: ScenarioContext, client: ApiClient, spec_checks: checks.SpecChecks, traits: TraitLog
+) -> dict:
     """The activity the last 201 created, read back with GET /activity/{id}."""
     if ctx.stored is not None:
         return ctx.stored
@@ -181,7 +215,12 @@ def stored(ctx: ScenarioContext, client: ApiClient, spec_checks: checks.SpecChec
             "(read_back: false), so what was stored cannot be checked"
         )
     created(ctx)
-    activity_id = checks.created_id(ctx.last_response(), ctx.rule_ids)
+    activity_id = checks.created_id(ctx.last_response())
+    if activity_id is None:
+        not_applicable(
+            "the 201 names no activity in its Location (see EFF-01), so what was stored "
+            "cannot be read back"
+        )
     token = ctx.profile.tokens.user
     headers = {
         "Accept": "application/json",
@@ -190,35 +229,41 @@ def stored(ctx: ScenarioContext, client: ApiClient, spec_checks: checks.SpecChec
     }
     response = client.send("GET", f"/activity/{activity_id}", headers)
     if response.status_code != 200:
-        raise fail(
-            ctx,
-            f"reading activity {activity_id} back answered {response.status_code}",
-            200,
-            response.status_code,
+        ctx.stop(
+            "effect",
+            f"reading the activity back answered {response.status_code}",
+            expected=200,
+            actual=response.status_code,
         )
-    ctx.stored = _one_activity(ctx, spec_checks, response.content, activity_id)
+    ctx.stored = _one_activity(ctx, spec_checks, traits, client, response.content, activity_id)
     return ctx.stored
 
 
 def _one_activity(
-    ctx: ScenarioContext, spec_checks: checks.SpecChecks, content: bytes, activity_id: str
+    ctx: ScenarioContext,
+    spec_checks: checks.SpecChecks,
+    traits: TraitLog,
+    client: ApiClient,
+    content: bytes,
+    activity_id: str,
 ) -> dict:
     try:
         body = json.loads(content)
-    except ValueError as exc:
-        raise fail(ctx, "the activity read back is not JSON", "JSON", content[:200]) from exc
-    problems = spec_checks.activity_problems(body)
-    if problems:
-        raise fail(
-            ctx,
-            f"the activity read back does not match the spec: {problems[0]}",
-            "ActivityList schema",
-            json.dumps(body)[:300],
+    except ValueError:
+        ctx.stop(
+            "effect", "the activity read back is not JSON", expected="JSON", actual=content[:200]
         )
-    activity = body["activity"][0] if body["activity"] else {}
-    if str(activity.get("id")) != activity_id:
-        raise fail(
-            ctx, "the activity read back is not the one created", activity_id, activity.get("id")
+    exchange = client.recorder.exchanges[-1] if client.recorder.exchanges else None
+    traits.observe("EFF-04", checks.read_back_problems(spec_checks, body), exchange)
+    ctx.stored_body = body
+    listed = body.get("activity") if isinstance(body, dict) else None
+    activity = listed[0] if isinstance(listed, list) and listed else None
+    if not isinstance(activity, dict) or str(activity.get("id")) != activity_id:
+        ctx.stop(
+            "effect",
+            "the activity read back is not the one created",
+            expected=activity_id,
+            actual=activity.get("id") if isinstance(activity, dict) else json.dumps(body)[:200],
         )
     return dict(activity)
 
@@ -238,26 +283,41 @@ def same(actual: Any, expected: Any) -> bool:
 
 @then(parsers.re(r'the stored activity has "(?P<path>[^"]+)" equal to (?P<value>.+)'))
 def stored_equal(
-    ctx: ScenarioContext, client: ApiClient, spec_checks: checks.SpecChecks, path: str, value: str
+    ctx: ScenarioContext,
+    client: ApiClient,
+    spec_checks: checks.SpecChecks,
+    traits: TraitLog,
+    path: str,
+    value: str,
 ) -> None:
     expected = resolve(ctx, value)
-    actual = build.get_path(stored(ctx, client, spec_checks), path)
+    actual = build.get_path(stored(ctx, client, spec_checks, traits), path)
     if not same(actual, expected):
-        raise fail(
-            ctx,
-            f"the stored activity has {path} = {actual!r}, expected {expected!r}",
-            expected,
-            actual,
+        ctx.miss(
+            "effect",
+            f"the stored {path} is not the expected value",
+            expected=expected,
+            actual=actual,
+            message=f"the stored activity has {path} = {actual!r}, expected {expected!r}",
         )
 
 
 @then(parsers.re(r'the stored activity has "(?P<path>[^"]+)"'))
 def stored_has(
-    ctx: ScenarioContext, client: ApiClient, spec_checks: checks.SpecChecks, path: str
+    ctx: ScenarioContext,
+    client: ApiClient,
+    spec_checks: checks.SpecChecks,
+    traits: TraitLog,
+    path: str,
 ) -> None:
-    actual = build.get_path(stored(ctx, client, spec_checks), path)
+    actual = build.get_path(stored(ctx, client, spec_checks, traits), path)
     if actual in (None, "", {}, []):
-        raise fail(ctx, f"the stored activity has no {path}", f"{path} present", actual)
+        ctx.miss(
+            "effect",
+            f"the stored activity has no {path}",
+            expected=f"{path} present",
+            actual=actual,
+        )
 
 
 @then(
@@ -267,41 +327,79 @@ def stored_has(
     )
 )
 def stored_close_in_time(
-    ctx: ScenarioContext, client: ApiClient, spec_checks: checks.SpecChecks, first: str, second: str
+    ctx: ScenarioContext,
+    client: ApiClient,
+    spec_checks: checks.SpecChecks,
+    traits: TraitLog,
+    first: str,
+    second: str,
 ) -> None:
-    activity = stored(ctx, client, spec_checks)
+    activity = stored(ctx, client, spec_checks, traits)
     a, b = build.get_path(activity, first), build.get_path(activity, second)
     try:
         gap = abs((datetime.fromisoformat(str(a)) - datetime.fromisoformat(str(b))).total_seconds())
-    except (TypeError, ValueError) as exc:
-        raise fail(
-            ctx, f"{first} ({a!r}) or {second} ({b!r}) is not a date-time", "two date-times", (a, b)
-        ) from exc
+    except (TypeError, ValueError):
+        ctx.miss(
+            "effect",
+            f"the stored {first} or {second} is not a date-time",
+            expected="two date-times",
+            actual=(a, b),
+        )
+        return
     if gap > 60:
-        raise fail(ctx, f"{first} is {gap:.0f}s away from {second}", "within 60s", (a, b))
+        ctx.miss(
+            "effect",
+            f"the stored {first} is not within a minute of {second}",
+            expected="within 60s",
+            actual=(a, b),
+            message=f"{first} is {gap:.0f}s away",
+        )
 
 
 @then(parsers.re(r'the stored activity has "(?P<path>[^"]+)" as the instant "(?P<instant>[^"]+)"'))
 def stored_instant(
-    ctx: ScenarioContext, client: ApiClient, spec_checks: checks.SpecChecks, path: str, instant: str
+    ctx: ScenarioContext,
+    client: ApiClient,
+    spec_checks: checks.SpecChecks,
+    traits: TraitLog,
+    path: str,
+    instant: str,
 ) -> None:
-    actual = build.get_path(stored(ctx, client, spec_checks), path)
+    actual = build.get_path(stored(ctx, client, spec_checks, traits), path)
     try:
         same_instant = datetime.fromisoformat(str(actual)) == datetime.fromisoformat(instant)
     except ValueError:
         same_instant = False
     if not same_instant:
-        raise fail(
-            ctx, f"the stored {path} is {actual!r}, not the instant {instant}", instant, actual
+        ctx.miss(
+            "effect", f"the stored {path} is not the instant sent", expected=instant, actual=actual
         )
 
 
 @then("the stored activity belongs to a new case")
 def stored_new_case(
-    ctx: ScenarioContext, client: ApiClient, spec_checks: checks.SpecChecks
+    ctx: ScenarioContext, client: ApiClient, spec_checks: checks.SpecChecks, traits: TraitLog
 ) -> None:
-    case_id = build.get_path(stored(ctx, client, spec_checks), "case.id")
+    case_id = build.get_path(stored(ctx, client, spec_checks, traits), "case.id")
     if not case_id or same(case_id, ctx.profile.data.case_id):
-        raise fail(
-            ctx, f"the activity's case is {case_id!r}, not a new case", "a new case id", case_id
+        ctx.miss(
+            "effect",
+            "the activity's case is not a new case",
+            expected="a new case id",
+            actual=case_id,
+        )
+
+
+@then("the activity read back is in the vendor's Get-activity shape")
+def read_back_shape(
+    ctx: ScenarioContext, client: ApiClient, spec_checks: checks.SpecChecks, traits: TraitLog
+) -> None:
+    stored(ctx, client, spec_checks, traits)
+    for problem in checks.read_back_problems(spec_checks, ctx.stored_body):
+        ctx.miss(
+            problem.item,
+            problem.cause,
+            expected=problem.expected,
+            actual=problem.actual,
+            message=problem.message,
         )

@@ -12,6 +12,7 @@ from conformance.client import ApiClient
 from conformance.settings import HarnessSettings
 from conformance.steps import checks
 from conformance.steps.context import ScenarioContext, not_applicable
+from conformance.traits import TraitLog
 
 JSON = "application/json"
 XML = "application/xml"
@@ -40,24 +41,34 @@ def send(
     client: ApiClient,
     spec_checks: checks.SpecChecks,
     harness: HarnessSettings,
+    traits: TraitLog,
     method: str = "POST",
 ) -> requests.Response:
-    """Send the scenario's request; every answer must have the shape the spec gives it."""
+    """Send the scenario's request; every answer's shape is observed for the traits."""
     headers = request_headers(ctx)
     ctx.response = client.send(
         method, harness.operation_path, headers, request_body(ctx), ctx.params
     )
     ctx.stored = None
-    conform(ctx, spec_checks, headers.get("Accept"))
+    observe(traits, spec_checks, ctx.response, headers.get("Accept"), client)
     return ctx.response
 
 
-def conform(ctx: ScenarioContext, spec_checks: checks.SpecChecks, accept: str | None) -> None:
-    response = ctx.last_response()
+def observe(
+    traits: TraitLog,
+    spec_checks: checks.SpecChecks,
+    response: requests.Response,
+    accept: str | None,
+    client: ApiClient,
+) -> None:
+    """The properties every answer must have (conformance.traits), whatever the scenario."""
+    exchange = client.recorder.exchanges[-1] if client.recorder.exchanges else None
     if response.status_code >= 400:
-        checks.check_error_shape(spec_checks, response, accept, ("PRT-02", "HDR-05"))
+        problems = checks.error_problems(spec_checks, response, accept)
+        traits.observe("PRT-02", [p for p in problems if p.rule_id == "PRT-02"], exchange)
+        traits.observe("HDR-05", [p for p in problems if p.rule_id == "HDR-05"], exchange)
     elif response.status_code == 201:
-        checks.created_id(response, ("EFF-01",))
+        traits.observe("EFF-01", checks.created_problems(response), exchange)
 
 
 @when("the request is sent")
@@ -66,8 +77,9 @@ def request_is_sent(
     client: ApiClient,
     spec_checks: checks.SpecChecks,
     harness: HarnessSettings,
+    traits: TraitLog,
 ) -> None:
-    send(ctx, client, spec_checks, harness)
+    send(ctx, client, spec_checks, harness, traits)
 
 
 @when(parsers.re(r'the request is sent with method "(?P<method>[A-Z]+)"'))
@@ -76,9 +88,10 @@ def request_is_sent_with(
     client: ApiClient,
     spec_checks: checks.SpecChecks,
     harness: HarnessSettings,
+    traits: TraitLog,
     method: str,
 ) -> None:
-    send(ctx, client, spec_checks, harness, method)
+    send(ctx, client, spec_checks, harness, traits, method)
 
 
 @when(parsers.re(r'the request is sent again without "(?P<path>[^"]+)"'))
@@ -87,10 +100,11 @@ def sent_again_without(
     client: ApiClient,
     spec_checks: checks.SpecChecks,
     harness: HarnessSettings,
+    traits: TraitLog,
     path: str,
 ) -> None:
     build.remove_path(ctx.body, path)
-    send(ctx, client, spec_checks, harness)
+    send(ctx, client, spec_checks, harness, traits)
 
 
 @when(parsers.re(r'the request is sent again to the other department without "(?P<path>[^"]+)"'))
@@ -99,6 +113,7 @@ def sent_again_elsewhere(
     client: ApiClient,
     spec_checks: checks.SpecChecks,
     harness: HarnessSettings,
+    traits: TraitLog,
     path: str,
 ) -> None:
     build.set_path(ctx.body, "department.name", ctx.need("data.other_department"))
@@ -106,7 +121,7 @@ def sent_again_elsewhere(
         ctx.body, "payload.email.emailAddresses.receiver", ctx.need("data.other_department_alias")
     )
     build.remove_path(ctx.body, path)
-    send(ctx, client, spec_checks, harness)
+    send(ctx, client, spec_checks, harness, traits)
 
 
 @when("a user sends a request from the same address without a customer element")
@@ -115,6 +130,7 @@ def user_sends_from_same_address(
     client: ApiClient,
     spec_checks: checks.SpecChecks,
     harness: HarnessSettings,
+    traits: TraitLog,
 ) -> None:
     address = build.get_path(ctx.body, "payload.email.emailAddresses.from") or ctx.fresh[-1]
     ctx.actor, ctx.xml = "user", False
@@ -122,7 +138,7 @@ def user_sends_from_same_address(
     ctx.body = user_body(ctx)
     build.set_path(ctx.body, "payload.email.emailAddresses.from", address)
     ctx.body.pop("customer", None)
-    send(ctx, client, spec_checks, harness)
+    send(ctx, client, spec_checks, harness, traits)
 
 
 def user_body(ctx: ScenarioContext) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from conformance.catalog import Catalog, load_catalog
-from conformance.results import CheckResult, Exchange, Outcome, RunMeta, RunResult
+from conformance.results import CheckResult, Exchange, Finding, Outcome, RunMeta, RunResult
 
 BASE_URL = "http://vendor.test/core/casemgr/v3"
 OPERATION_URL = f"{BASE_URL}/activity/email/general"
@@ -61,7 +61,12 @@ def check(
         actual="201" if outcome == Outcome.FAILED else "",
         exchanges=(exchange,) if exchange else (),
         fingerprint=f"{kind}:{rule}-1",
+        findings=(finding(rule, message or "broke it"),) if outcome == Outcome.FAILED else (),
     )
+
+
+def finding(rule: str, cause: str, level: str = "documented", item: str = "outcome") -> Finding:
+    return Finding(rule, item, level, cause, cause, "403 403-178", "201")
 
 
 def run_result(*checks: CheckResult, fuzz_stats: dict | None = None) -> RunResult:
@@ -109,6 +114,7 @@ def mixed() -> RunResult:
             message="Server error",
             exchanges=(vendor_exchange(500, "500-100"),),
             fingerprint="fuzz:create:not_a_server_error:ST101:500",
+            findings=(finding("PRT-03", "a generated request got not a server error"),),
         ),
         fuzz_stats={
             "cases_total": 40,

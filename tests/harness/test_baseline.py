@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -18,13 +19,15 @@ from conformance.catalog import Catalog
 from conformance.errors import ConfigError
 from conformance.report import results_document
 from conformance.results import Outcome, RunResult
-from tests.harness.conftest import check
+from tests.harness.conftest import check, finding
+
+ACT03 = "scenario:ACT-03-1#ACT-03|outcome|broke it"
 
 
 def test_diff_sorts_new_known_and_fixed() -> None:
     act03 = check("ACT-03", Outcome.FAILED)
     hdr01 = check("HDR-01", Outcome.FAILED)
-    known = [KnownDeviation("scenario:ACT-03-1"), KnownDeviation("scenario:BODY-01-1")]
+    known = [KnownDeviation(ACT03), KnownDeviation("scenario:BODY-01-1")]
     changes = diff([act03, hdr01], known, "b.yaml")
     assert changes.new == (hdr01,)
     assert changes.known == (act03,)
@@ -35,6 +38,25 @@ def test_diff_sorts_new_known_and_fixed() -> None:
         "known": ["scenario:ACT-03-1"],
         "fixed": ["scenario:BODY-01-1"],
     }
+
+
+def test_a_new_root_cause_of_a_known_check_is_new() -> None:
+    """A known deviation never hides an unrelated one of the same scenario."""
+    known = check("ACT-03", Outcome.FAILED)
+    second = finding("ACT-03", "the error does not name the attribute 'x'", item="attribute")
+    both = dataclasses.replace(known, findings=(*known.findings, second))
+    assert diff([both], [KnownDeviation(ACT03)], "b.yaml").new == (both,)
+    changed = dataclasses.replace(known, findings=(finding("ACT-03", "expected 403, got 400"),))
+    assert diff([changed], [KnownDeviation(ACT03)], "b.yaml").new == (changed,)
+    assert diff([known], [KnownDeviation(ACT03)], "b.yaml").new == ()
+
+
+def test_a_difference_is_in_a_baseline_only_when_differences_fail_the_run() -> None:
+    differs = dataclasses.replace(
+        check("HDR-04", Outcome.DIFFERENCE), findings=(finding("HDR-04", "code", "choice"),)
+    )
+    assert differs.identities() == ()
+    assert differs.identities(strict=True) == ("scenario:HDR-04-1#HDR-04|outcome|code",)
 
 
 def test_a_run_written_as_a_baseline_reads_back(

@@ -40,7 +40,7 @@ def test_mixed_run_shows_each_failure_with_request_response_and_curl(
     paths = write_reports(mixed, catalog, tmp_path)
     html = paths["html"].read_text()
     assert "Does not conform" in html
-    assert 'id="ACT-03-1"' in html and 'href="#ACT-03-1"' in html  # rule table links the failure
+    assert "ACT-03 &middot; outcome: a user without the privilege created the activity" in html
     assert "curl -i -X POST http://vendor.test/core/casemgr/v3/activity/email/general" in html
     assert "Location: /core/casemgr/v3/activity/1055" in html  # the response, headers and all
     assert "&lt;b&gt;now&lt;/b&gt;" in html and "<b>now</b>" not in html  # autoescaped
@@ -54,9 +54,11 @@ def test_mixed_run_shows_each_failure_with_request_response_and_curl(
         "passed",
     )
     assert {d["fingerprint"] for d in document["deviations"]} == {
-        "scenario:ACT-03-1",
-        "fuzz:create:not_a_server_error:ST101:500",
+        "scenario:ACT-03-1#ACT-03|outcome|a user without the privilege created the activity",
+        "fuzz:create:not_a_server_error:ST101:500#PRT-03|outcome|"
+        "a generated request got not a server error",
     }
+    assert [g["rule_id"] for g in document["root_causes"]] == ["ACT-03", "PRT-03"]
     assert all(d["curl"][0].startswith("curl ") for d in document["deviations"])
 
 
@@ -107,8 +109,15 @@ def test_with_a_baseline_known_deviations_do_not_fail_the_run(
     mixed: RunResult, catalog: Catalog, tmp_path: Path
 ) -> None:
     known = [
-        KnownDeviation("scenario:ACT-03-1", ("ACT-03",)),
-        KnownDeviation("fuzz:create:not_a_server_error:ST101:500", ("PRT-03",)),
+        KnownDeviation(
+            "scenario:ACT-03-1#ACT-03|outcome|a user without the privilege created the activity",
+            ("ACT-03",),
+        ),
+        KnownDeviation(
+            "fuzz:create:not_a_server_error:ST101:500#PRT-03|outcome|"
+            "a generated request got not a server error",
+            ("PRT-03",),
+        ),
         KnownDeviation("scenario:GONE-1", ("HDR-07",), "fixed since"),
     ]
     changes = diff(mixed.failures, known, "known.yaml")

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+import yaml
 
 from tests.mock.conftest import (
     CLIENT,
     CUSTOMER,
     EXPECT,
+    ROOT,
     USER,
     VIEWER,
     Api,
@@ -729,6 +731,20 @@ def _(api: Api) -> None:
     assert activity["mode"] == {"value": "inbound"}
     assert activity["status"] == {"value": "awaiting_assignment",
                                   "substatus": {"value": "ready_for_assignment"}}  # fmt: skip
+
+
+@check("EFF-04")
+def _(api: Api) -> None:
+    from openapi_schema_validator import OAS30Validator
+
+    spec = yaml.safe_load((ROOT / "openapi" / "openapi.yaml").read_text(encoding="utf-8"))
+    schema = {**spec["components"]["schemas"]["ActivityList"], "components": spec["components"]}
+    created = api.create(user_body())
+    got = api.session.get(api.root + created.headers["Location"],
+                          headers={"Authorization": f"Bearer {USER}"}, timeout=10)  # fmt: skip
+    assert got.status_code == 200
+    assert [e.message for e in OAS30Validator(schema).iter_errors(got.json())] == []
+    assert got.json()["activity"][0]["id"] == created.headers["Location"].rsplit("/", 1)[1]
 
 
 @check("EFF-03")

@@ -22,9 +22,10 @@ from pathlib import Path
 from conformance.scenarios import run_scenarios
 profile, base_url, overrides = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 results = run_scenarios(Path(profile), base_url=base_url, settings_overrides=overrides)
-print(json.dumps([{"id": r.id, "name": r.name, "outcome": r.outcome.value,
+print(json.dumps([{"id": r.id, "kind": r.kind, "name": r.name, "outcome": r.outcome.value,
                    "rule_ids": list(r.rule_ids), "message": r.message,
-                   "exchanges": len(r.exchanges)} for r in results]))
+                   "exchanges": len(r.exchanges),
+                   "findings": [dataclasses.asdict(f) for f in r.findings]} for r in results]))
 """
 
 
@@ -42,9 +43,9 @@ def run_scenarios_in_subprocess(
 
 
 def bad(results: list[dict[str, Any]]) -> list[str]:
-    """The failed and errored scenarios, readable in an assertion message."""
+    """The failed, different and errored checks, readable in an assertion message."""
     return [f"{r['outcome']} {r['rule_ids']} {r['name']}: {r['message'][:300]}"
-            for r in results if r["outcome"] in ("failed", "error")]  # fmt: skip
+            for r in results if r["outcome"] in ("failed", "difference", "error")]  # fmt: skip
 
 
 @contextmanager

@@ -26,7 +26,7 @@ def test_the_mocks_profile_loads_with_every_key() -> None:
     profile = load_profile(MOCK_PROFILE)
     assert isinstance(profile, Profile)
     assert profile.base_url.endswith("/core/casemgr/v3")
-    assert profile.read_back is True and profile.strict_guesses is True
+    assert profile.read_back is True and profile.mode == "reference"
     assert profile.settings.customer_departmentalization is True
     assert profile.settings.max_body_size_kb == 64
     assert profile.tokens.user_without_privilege == "user-viewer-token"
@@ -43,6 +43,7 @@ def test_a_missing_key_looks_up_as_none(tmp_path: Path) -> None:
     assert profile.lookup("data.custom_attributes.text") is None
     assert profile.lookup("no.such.key") is None
     assert profile.name == "target"
+    assert profile.mode == "vendor"  # any target but our mock is a vendor: differences reported
 
 
 def test_overrides_replace_base_url_and_settings() -> None:
@@ -93,6 +94,9 @@ def test_integer_ids_are_read_as_decimal_strings(tmp_path: Path) -> None:
         (lambda raw: raw.pop("base_url"), r"base_url is missing"),
         (lambda raw: raw.update(data="everything"), r"data: expected a mapping of keys, got str"),
         (lambda raw: raw["data"].update(department=""), r"data\.department: must not be empty"),
+        (lambda raw: raw.update(mode="lenient"), r"mode: expected one of vendor, reference"),
+        (lambda raw: raw.update(strict_guesses=True),
+         r"strict_guesses was replaced by `mode`: `mode: reference` checks every expectation"),
     ],
 )  # fmt: skip
 def test_each_kind_of_mistake_is_refused_with_a_clear_message(

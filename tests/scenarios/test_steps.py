@@ -1,4 +1,4 @@
-"""Step helpers on canned responses: strictness for guesses, response shape checks, verdicts."""
+"""Step helpers on canned responses: evidence levels, response shape checks, verdicts."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ import requests
 
 from conformance.catalog import load_catalog
 from conformance.errors import Deviation
+from conformance.evidence import Level
 from conformance.plugin import _verdict
 from conformance.profile import load_profile
-from conformance.results import Outcome
+from conformance.results import Outcome, outcome_of
 from conformance.settings import HarnessSettings
 from conformance.steps import checks
-from conformance.steps.context import ScenarioContext
+from conformance.steps.context import Blocked, ScenarioContext
 from conformance.steps.then import refused
 from tests.scenarios.conftest import MOCK_PROFILE
 
@@ -29,59 +30,111 @@ def response(status: int, body: bytes = b"", content_type: str = "application/js
     return answer
 
 
-def context(rule_ids: tuple[str, ...], strict_guesses: bool) -> ScenarioContext:
+def context(rule_ids: tuple[str, ...], **changes: Any) -> ScenarioContext:
     profile = load_profile(MOCK_PROFILE)
-    profile = dataclasses.replace(profile, strict_guesses=strict_guesses)
-    return ScenarioContext(profile=profile, catalog=load_catalog(), rule_ids=rule_ids)
+    ctx = ScenarioContext(profile=profile, catalog=load_catalog(), rule_ids=rule_ids)
+    return dataclasses.replace(ctx, **changes)
 
 
 def spec_checks() -> checks.SpecChecks:
     return checks.load_spec_checks(HarnessSettings().spec_path)
 
 
-def test_a_guess_is_exact_only_when_the_profile_asks() -> None:
-    assert context(("PRT-01",), strict_guesses=True).strict
-    assert not context(("PRT-01",), strict_guesses=False).strict
-    assert context(("PRT-01", "HDR-01"), strict_guesses=False).strict  # one rule is documented
+BAD_CONTENT_TYPE = b'{"code": "400-152", "developerMessage": "Invalid value ...:\'requestBody\'."}'
 
 
-def test_a_lenient_guess_checks_the_status_class_only() -> None:
-    ctx = context(("HDR-06",), strict_guesses=False)  # guess: 415 415-100
-    ctx.response = response(400, b'{"code": "400-152", "developerMessage": "no"}')
+def test_another_status_where_the_status_is_a_choice_is_a_difference() -> None:
+    ctx = context(("HDR-06",))  # refused: documented; 415 and 415-100: the mock's choice
+    ctx.response = response(400, BAD_CONTENT_TYPE)
     refused(ctx, "415", "415-100")
+    [finding] = ctx.findings
+    assert (finding.item, finding.level, finding.rule_id) == ("status", "choice", "HDR-06")
+    assert outcome_of(ctx.findings) is Outcome.DIFFERENCE
+
+
+def test_a_201_where_the_refusal_is_documented_is_a_deviation_and_ends_the_scenario() -> None:
+    ctx = context(("HDR-06",))
+    ctx.response = response(201, Location="/core/casemgr/v3/activity/1")
+    with pytest.raises(Blocked):
+        refused(ctx, "415", "415-100")
+    [finding] = ctx.findings
+    assert (finding.item, finding.level) == ("outcome", "documented")
+    assert finding.cause == "the request was not refused: 201"
+    assert outcome_of(ctx.findings) is Outcome.FAILED
+
+
+def test_a_server_error_is_no_refusal() -> None:
+    ctx = context(("UC-01",))
     ctx.response = response(500, b'{"code": "500-100", "developerMessage": "boom"}')
-    with pytest.raises(Deviation, match="expected a 4xx refusal") as caught:
-        refused(ctx, "415", "415-100")
-    assert caught.value.rule_ids == ("HDR-06",)
+    with pytest.raises(Blocked, match="a server error instead of a refusal: 500"):
+        refused(ctx, "400", "400-146")
 
 
-def test_a_strict_check_wants_the_exact_code() -> None:
-    ctx = context(("HDR-06",), strict_guesses=True)
-    ctx.response = response(400, b'{"code": "400-152", "developerMessage": "no"}')
-    with pytest.raises(Deviation, match="expected 415 415-100, got 400 400-152"):
-        refused(ctx, "415", "415-100")
+def test_an_inferred_code_differs_and_a_documented_code_deviates() -> None:
+    inferred = context(("BODY-09",))  # unknown case id: 400 documented, 400-194 inferred
+    inferred.response = response(400, b'{"code": "400-152", "developerMessage": "x"}')
+    refused(inferred, "400", "400-194")
+    assert [(f.item, f.level) for f in inferred.findings] == [("code", "inferred")]
+    documented = context(("UC-01",))  # department.name required: 400-146 documented
+    documented.response = response(400, b'{"code": "400-152", "developerMessage": "x"}')
+    refused(documented, "400", "400-146")
+    assert [(f.item, f.level) for f in documented.findings] == [("code", "documented")]
+
+
+def test_an_xml_body_caps_every_expectation_at_inferred_and_attributes_at_choice() -> None:
+    xml = context(("UC-01",), xml=True, body={"subject": "x"})
+    xml.response = response(201, Location="/core/casemgr/v3/activity/1")
+    with pytest.raises(Blocked):
+        refused(xml, "400", "400-146")
+    assert xml.findings[0].level == "inferred"
+    attributes = context(("BODY-19",), xml=True, body={}, xml_attributes=("case",))
+    assert attributes.cap is Level.CHOICE
+    raw = context(("BODY-02",), xml=True, raw_body="<activity>")
+    assert raw.cap is Level.DOCUMENTED  # malformed is malformed in any XML form
+
+
+def test_a_scenario_tagged_choice_caps_its_expectations() -> None:
+    ctx = context(("QRY-01",), relies_on=Level.CHOICE)
+    ctx.response = response(201, Location="/core/casemgr/v3/activity/1")
+    with pytest.raises(Blocked):
+        refused(ctx, "400", "400-101")
+    assert ctx.findings[0].level == "choice"
 
 
 def test_an_error_body_must_match_the_spec_and_the_accept_header() -> None:
     good = response(400, b'{"code": "400-264", "developerMessage": "Request body is mandatory."}')
-    assert (
-        checks.check_error_shape(spec_checks(), good, "application/json", ())["code"] == "400-264"
-    )
-    with pytest.raises(Deviation, match="Accept was 'application/xml'"):
-        checks.check_error_shape(spec_checks(), good, "application/xml", ())
+    assert checks.error_problems(spec_checks(), good, "application/json") == []
+    [media] = checks.error_problems(spec_checks(), good, "application/xml")
+    assert (media.rule_id, media.item, media.level) == ("HDR-05", "media", Level.DOCUMENTED)
     extra = response(400, b'{"code": "400-264", "developerMessage": "x", "trace": "..."}')
-    with pytest.raises(Deviation, match="Error schema"):
-        checks.check_error_shape(spec_checks(), extra, None, ())
+    [schema] = checks.error_problems(spec_checks(), extra, None)
+    assert "Error schema" in schema.cause and schema.rule_id == "PRT-02"
     mismatch = response(400, b'{"code": "401-101", "developerMessage": "x"}')
-    with pytest.raises(Deviation, match="does not start with the status 400"):
-        checks.check_error_shape(spec_checks(), mismatch, None, ())
+    [prefix] = checks.error_problems(spec_checks(), mismatch, None)
+    assert prefix.cause == "the error code does not start with the status"
+
+
+def test_an_error_shape_is_documented_only_for_the_vendors_statuses() -> None:
+    text = response(405, b"Method Not Allowed", "text/plain")
+    problems = checks.error_problems(spec_checks(), text, "application/json")
+    assert {(p.rule_id, p.level) for p in problems} == {
+        ("HDR-05", Level.CHOICE),
+        ("PRT-02", Level.CHOICE),
+    }
+    assert {p.level for p in checks.error_problems(spec_checks(), response(400, b"x", "text/plain"),
+                                                   None)} == {Level.DOCUMENTED}  # fmt: skip
+
+
+def test_either_documented_type_answers_an_accept_the_docs_do_not_name() -> None:
+    xml = b"<error><code>400-264</code><developerMessage>m</developerMessage></error>"
+    good = response(400, xml, "application/xml")
+    assert checks.error_problems(spec_checks(), good, "*/*") == []
 
 
 def test_an_xml_error_body_is_read_by_local_names() -> None:
     xml = (b'<error xmlns="urn:x"><code>400-146</code><developerMessage>m</developerMessage>'
            b"<details><detail><key>k</key><value>v</value></detail></details></error>")  # fmt: skip
-    body = checks.check_error_shape(spec_checks(), response(400, xml, "application/xml"),
-                                    "application/xml", ())  # fmt: skip
+    body = checks.read_error(response(400, xml, "application/xml"))
     assert body == {"code": "400-146", "developerMessage": "m",
                     "details": [{"key": "k", "value": "v"}]}  # fmt: skip
 
@@ -101,11 +154,11 @@ def test_the_documented_location(location: str, problem: str | None) -> None:
 
 def test_a_201_needs_an_empty_body_and_an_activity_location() -> None:
     ok = response(201, b"", Location="/core/casemgr/v3/activity/1055")
-    assert checks.created_id(ok, ()) == "1055"
-    with pytest.raises(Deviation, match="has a body"):
-        checks.created_id(response(201, b"{}", Location="/x/activity/1"), ())
-    with pytest.raises(Deviation, match="no Location"):
-        checks.created_id(response(201), ())
+    assert checks.created_id(ok) == "1055" and checks.created_problems(ok) == []
+    [body] = checks.created_problems(response(201, b"{}", Location="/x/activity/1"))
+    assert body.rule_id == "EFF-01" and "has a body" in body.cause
+    [missing] = checks.created_problems(response(201))
+    assert "no Location" in missing.cause
 
 
 @pytest.mark.parametrize(
@@ -130,13 +183,21 @@ class ExcInfo:
 
 def test_verdicts_of_the_plugin() -> None:
     passed = [(Report("setup", "passed"), None), (Report("call", "passed"), None)]
-    assert _verdict(passed)[0] is Outcome.PASSED
+    assert _verdict(passed, context(("HDR-01",)))[0] is Outcome.PASSED
     na = [(Report("call", "skipped", ("f", 1, "Skipped: not applicable: profile has no x")), None)]
-    assert _verdict(na)[:2] == (Outcome.NOT_APPLICABLE, "not applicable: profile has no x")
+    assert _verdict(na, None) == (Outcome.NOT_APPLICABLE, "not applicable: profile has no x")
     other_skip = [(Report("call", "skipped", ("f", 1, "Skipped: flaky")), None)]
-    assert _verdict(other_skip)[0] is Outcome.ERROR
-    deviation = Deviation("broke it", rule_ids=("HDR-01",), expected=406, actual=201)
-    failed = [(Report("call", "failed"), ExcInfo(deviation))]
-    assert _verdict(failed) == (Outcome.FAILED, "broke it", "406", "201")
+    assert _verdict(other_skip, None)[0] is Outcome.ERROR
+    blocked = context(("HDR-01",))
+    blocked.miss("outcome", "the request was not refused: 201")
+    failed = [(Report("call", "failed"), ExcInfo(Blocked("x")))]
+    assert _verdict(failed, blocked) == (Outcome.FAILED, "")
+    differs = context(("HDR-04",))
+    differs.miss("code", "expected 406-101, got 406-100")  # the code is the mock's choice
+    assert _verdict(passed, differs) == (Outcome.DIFFERENCE, "")
+    timeout = context(("HDR-01",))
+    no_answer = Deviation("no answer within 2s", expected="an answer", actual="timeout")
+    assert _verdict([(Report("call", "failed"), ExcInfo(no_answer))], timeout)[0] is Outcome.FAILED
+    assert timeout.findings[0].cause == "no answer: timeout"
     crashed = [(Report("call", "failed"), ExcInfo(KeyError("x")))]
-    assert _verdict(crashed)[0] is Outcome.ERROR
+    assert _verdict(crashed, context(("HDR-01",)))[0] is Outcome.ERROR
