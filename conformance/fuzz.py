@@ -56,6 +56,14 @@ LENIENT_HEADERS = {
     "Accept": "application/json",
     "Accept-Language": "en-US",
 }
+# The documented values every case is sent with when it carries none of its own (positive and
+# negative alike). Schemathesis leaves the optional Accept and Accept-Language out of many
+# positive cases, and the requests session it sends through lays its own `Accept: */*` over the
+# case's value (pinned ones included) unless `case.call` is given one: without these, cases went
+# out with `Accept: */*` and often no locale, which a strict server refuses with 406 before it
+# reads the body, and the stage tested nothing. A value the case was generated with (from the
+# spec's enums: application/xml, a locale) is kept.
+DOCUMENTED_HEADERS = LENIENT_HEADERS
 
 Progress = Callable[[str, int, int], None]  # (label, cases done, cases planned)
 
@@ -459,7 +467,7 @@ def _one_case(run: _Run, operation_id: str, case: Any) -> None:
     if time.monotonic() > run.deadline:
         raise _BudgetSpent()
     mode = case.meta.generation.mode.value if case.meta is not None else "positive"
-    headers = {"Authorization": f"Bearer {run.target.token}"}
+    headers = sent_headers(case.headers, run.target.token)
     kwargs = {"session": run.session, "timeout": run.target.timeout_s}
     try:
         response = case.call(base_url=run.target.base_url, headers=headers, **kwargs)
@@ -483,6 +491,19 @@ def _one_case(run: _Run, operation_id: str, case: Any) -> None:
         _record(run, operation_id, mode, failure, exchange_from(response))
     except requests.ConnectionError as exc:  # a probe of ignored_auth lost the target
         raise _TargetGone(f"the target stopped answering: {_first_line(exc)}") from exc
+
+
+def sent_headers(case_headers: Mapping[str, str] | None, token: str) -> dict[str, str]:
+    """The headers passed to `case.call`: each documented one (the case's own value if it has
+    one, else the documented value), and the token.
+
+    The case's own values are passed again on purpose: Schemathesis lays the session's headers
+    under the ones passed here and over the case's, so an Accept left out here would go out as
+    requests' session default `*/*` even when the case carries one.
+    """
+    own = {name.lower(): value for name, value in (case_headers or {}).items()}
+    documented = {k: own.get(k.lower(), v) for k, v in DOCUMENTED_HEADERS.items()}
+    return {**documented, "Authorization": f"Bearer {token}"}
 
 
 def _tally(run: _Run, operation_id: str, mode: str, response: schemathesis.Response) -> None:
@@ -644,5 +665,6 @@ __all__ = [
     "knowledge_from",
     "load_schema",
     "run_fuzz",
+    "sent_headers",
     "vendor_error_problem",
 ]

@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import json
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
+from conformance.catalog import Catalog
+from conformance.fuzz import (
+    FuzzOptions,
+    FuzzTarget,
+    knowledge_from,
+    load_schema,
+    run_fuzz,
+    sent_headers,
+)
 from conformance.gates import GATES, NO_ANSWER, answer_of, gate_warning, tally
-from conformance.results import Exchange
+from conformance.results import Exchange, Outcome
+from conformance.settings import HarnessSettings
+from tests.support import BASE_PATH, running_mock
 
 
 def answered(status: int | None, body: str = "", error: str | None = None) -> Exchange:
@@ -108,3 +126,119 @@ def test_a_stage_that_sent_nothing_is_a_warning() -> None:
     warning = gate_warning("fuzzing", {})
     assert warning.startswith("WARNING: fuzzing") and "tested nothing" in warning
     assert gate_warning("scenarios", {"201": 0}).startswith("WARNING: scenarios")
+
+
+# ------------------------------------------------------------------ servers for the fuzz stage
+ACCEPTED_MEDIA = ("application/json", "application/xml")
+HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "host"}
+MOCK_DATA = {
+    "department": "Service",
+    "alias": "help@shop.example",
+    "existing_customer_email": "bruno@client.example",
+}
+MOCK_USER_TOKEN = "user-admin-token"  # mock_server/data/profile.yaml, tokens.user
+Answer = tuple[int, dict[str, str], bytes]
+
+
+@contextlib.contextmanager
+def threaded_server(answer: Callable[[BaseHTTPRequestHandler, bytes], Answer]) -> Iterator[str]:
+    """`answer` serves every request on 127.0.0.1 (a free port) until the block ends.
+
+    Yields the API base URL (…/core/casemgr/v3).
+    """
+
+    class Handler(BaseHTTPRequestHandler):
+        def handle_one(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            status, headers, body = answer(self, self.rfile.read(length))
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = handle_one
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def refused_406(request: BaseHTTPRequestHandler) -> Answer:
+    body = json.dumps({"code": "406-101", "developerMessage": "Accept refused"}).encode()
+    return 406, {"Content-Type": "application/json"}, body
+
+
+def forward(request: BaseHTTPRequestHandler, body: bytes, to: str) -> Answer:
+    """Relay one request to the server at `to` (an origin) and its answer back."""
+    target = urlsplit(to)
+    connection = http.client.HTTPConnection(target.hostname or "", target.port, timeout=10)
+    try:
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
+        connection.request(request.command, request.path, body=body or None, headers=headers)
+        response = connection.getresponse()
+        kept = {k: v for k, v in response.getheaders() if k.lower() not in HOP_BY_HOP}
+        return response.status, kept, response.read()
+    finally:
+        connection.close()
+
+
+@pytest.fixture(scope="module")
+def schema() -> Any:
+    return load_schema(HarnessSettings().spec_path)
+
+
+def fuzz_options(max_examples: int) -> FuzzOptions:
+    return FuzzOptions(max_examples=max_examples, seed=5, time_budget_s=60)
+
+
+def test_every_fuzz_case_carries_the_documented_accept_and_locale(
+    schema: Any, catalog: Catalog
+) -> None:
+    """In front of the mock, a strict gate: 406 unless Accept is exactly JSON or XML."""
+    seen: list[tuple[str | None, str | None]] = []
+
+    with running_mock() as mock_base:
+        origin = mock_base.removesuffix(BASE_PATH)
+
+        def strict(request: BaseHTTPRequestHandler, body: bytes) -> Answer:
+            accept, locale = request.headers.get("Accept"), request.headers.get("Accept-Language")
+            seen.append((accept, locale))
+            if accept not in ACCEPTED_MEDIA:
+                return refused_406(request)
+            return forward(request, body, origin)
+
+        with threaded_server(strict) as base:
+            target = FuzzTarget(base, MOCK_USER_TOKEN, data=MOCK_DATA)
+            knowledge = knowledge_from(schema, catalog.codes)
+            outcome = run_fuzz(schema, target, knowledge, fuzz_options(10))
+
+    stats = outcome.stats
+    assert stats["cases_total"] == 20 and len(seen) >= stats["cases_total"]
+    assert {accept for accept, _ in seen} <= set(ACCEPTED_MEDIA), seen
+    locales = schema.raw_schema["components"]["parameters"]["AcceptLanguage"]["schema"]["enum"]
+    assert {locale for _, locale in seen} <= set(locales), seen  # present, and documented
+    assert stats["statuses"].get("201"), stats  # positive cases got through to the body
+    assert not [c for c in outcome.checks if c.outcome != Outcome.PASSED], [
+        c.message for c in outcome.checks if c.outcome != Outcome.PASSED
+    ]
+
+
+def test_sent_headers_keep_a_documented_value_the_case_carries() -> None:
+    assert sent_headers({}, "t") == {
+        "Accept": "application/json",
+        "Accept-Language": "en-US",
+        "Authorization": "Bearer t",
+    }
+    own = sent_headers({"accept": "application/xml", "Accept-Language": "ja-JP"}, "t")
+    assert own["Accept"] == "application/xml" and own["Accept-Language"] == "ja-JP"
