@@ -40,6 +40,7 @@ from schemathesis.specs.openapi import checks as oas_checks
 from conformance.breaker import Breaker
 from conformance.client import make_session
 from conformance.errors import ConfigError, TargetStopped
+from conformance.gates import NO_ANSWER, answer_of, gate_warning
 from conformance.results import CheckResult, Exchange, Outcome, error_code_of, trim
 
 VENDOR_OPERATION = "create-incoming-email-activity"
@@ -365,6 +366,7 @@ class _Run:
     findings: dict[str, _Finding] = field(default_factory=dict)
     statuses: Counter[int] = field(default_factory=Counter)
     codes: Counter[str] = field(default_factory=Counter)
+    answers: Counter[str] = field(default_factory=Counter)  # every case's, keyed as gates.tally
     cases: Counter[str] = field(default_factory=Counter)
     checks_run: Counter[str] = field(default_factory=Counter)
     stopped: str = ""
@@ -509,6 +511,7 @@ def sent_headers(case_headers: Mapping[str, str] | None, token: str) -> dict[str
 def _tally(run: _Run, operation_id: str, mode: str, response: schemathesis.Response) -> None:
     run.cases[f"{operation_id} {mode}"] += 1
     run.statuses[response.status_code] += 1
+    run.answers[answer_of(response.status_code, response.content)] += 1
     if response.status_code >= 400:
         code = error_code_of(response.content)
         if code:
@@ -562,6 +565,7 @@ def _record_timeout(run: _Run, operation_id: str, case: Any, headers: dict[str, 
         request_body=body if isinstance(body, str) else json.dumps(body),
         error=f"timeout after {run.target.timeout_s} s",
     )
+    run.answers[NO_ANSWER] += 1
     _record(run, operation_id, "?", failure, exchange)
 
 
@@ -635,12 +639,18 @@ def _lost_target(run: _Run) -> CheckResult:
 
 
 def _stats(run: _Run, operation_ids: list[str], duration_s: float) -> dict[str, Any]:
+    """The stage's figures. `answers`: how every case sent ended (as `gates.tally`, timeouts as
+    "no answer"); `warning`: `gates.gate_warning` over them ("" when the cases got past the
+    early gates)."""
+    answers = dict(run.answers.most_common())
     return {
         "operations": operation_ids,
         "cases": dict(run.cases),
         "cases_total": sum(run.cases.values()),
         "statuses": {str(k): v for k, v in sorted(run.statuses.items())},
         "codes": dict(sorted(run.codes.items())),
+        "answers": answers,
+        "warning": gate_warning("fuzzing", answers),
         "findings": len(run.findings),
         "duration_s": round(duration_s, 2),
         "seed": run.options.seed,

@@ -6,6 +6,7 @@ import contextlib
 import http.client
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -151,12 +152,13 @@ def threaded_server(answer: Callable[[BaseHTTPRequestHandler, bytes], Answer]) -
         def handle_one(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             status, headers, body = answer(self, self.rfile.read(length))
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            with contextlib.suppress(ConnectionError):  # the client gave up (its deadline)
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = handle_one
 
@@ -229,6 +231,8 @@ def test_every_fuzz_case_carries_the_documented_accept_and_locale(
     locales = schema.raw_schema["components"]["parameters"]["AcceptLanguage"]["schema"]["enum"]
     assert {locale for _, locale in seen} <= set(locales), seen  # present, and documented
     assert stats["statuses"].get("201"), stats  # positive cases got through to the body
+    assert stats["answers"].get("201") == stats["statuses"]["201"]
+    assert stats["warning"] == ""
     assert not [c for c in outcome.checks if c.outcome != Outcome.PASSED], [
         c.message for c in outcome.checks if c.outcome != Outcome.PASSED
     ]
@@ -242,3 +246,46 @@ def test_sent_headers_keep_a_documented_value_the_case_carries() -> None:
     }
     own = sent_headers({"accept": "application/xml", "Accept-Language": "ja-JP"}, "t")
     assert own["Accept"] == "application/xml" and own["Accept-Language"] == "ja-JP"
+
+
+def test_a_target_that_refuses_every_accept_makes_the_stage_warn(
+    schema: Any, catalog: Catalog
+) -> None:
+    with threaded_server(lambda request, body: refused_406(request)) as base:
+        target = FuzzTarget(base, "good", data=MOCK_DATA)
+        outcome = run_fuzz(schema, target, knowledge_from(schema, catalog.codes), fuzz_options(5))
+    stats = outcome.stats
+    total = stats["cases_total"]
+    assert total == 10
+    assert stats["answers"] == {"406 406-101": total}
+    warning = stats["warning"]
+    assert warning.startswith("WARNING: fuzzing")
+    assert f"{total} of {total} cases" in warning and "Accept or Accept-Language" in warning
+    assert "(406)" in warning
+
+
+def test_a_stage_that_got_past_the_gates_has_no_warning_and_tallies_every_case(
+    schema: Any, catalog: Catalog
+) -> None:
+    def business(request: BaseHTTPRequestHandler, body: bytes) -> Answer:
+        answer = json.dumps({"code": "400-146", "developerMessage": "canned"}).encode()
+        return 400, {"Content-Type": "application/json"}, answer
+
+    with threaded_server(business) as base:
+        target = FuzzTarget(base, "good", data=MOCK_DATA)
+        outcome = run_fuzz(schema, target, knowledge_from(schema, catalog.codes), fuzz_options(5))
+    assert outcome.stats["answers"] == {"400 400-146": outcome.stats["cases_total"]}
+    assert outcome.stats["warning"] == ""
+
+
+def test_cases_that_got_no_answer_are_tallied_as_such(schema: Any, catalog: Catalog) -> None:
+    def too_slow(request: BaseHTTPRequestHandler, body: bytes) -> Answer:
+        time.sleep(1.0)
+        return refused_406(request)
+
+    with threaded_server(too_slow) as base:
+        target = FuzzTarget(base, "good", timeout_s=0.2, data=MOCK_DATA)
+        outcome = run_fuzz(schema, target, knowledge_from(schema, catalog.codes), fuzz_options(2))
+    answers = outcome.stats["answers"]
+    assert set(answers) == {NO_ANSWER} and answers[NO_ANSWER] >= 1, outcome.stats
+    assert outcome.stats["warning"] == ""  # no early gate: the timeouts are findings of their own
