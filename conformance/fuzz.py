@@ -10,6 +10,11 @@ server doing its job, not a finding; an error body without a documented code is 
 Runs are bounded (examples per operation and mode, and a time budget) and reproducible (one
 seed drives Hypothesis); every finding carries the exchange and a curl command.
 
+Every case goes out with the documented Accept and Accept-Language (`sent_headers`), so a case
+is refused for what it is about, not at the header gate. The stats count how every case ended
+(`answers`, as `conformance.gates.tally`) and carry `warning`, loud and non-empty when most cases
+ended at one early gate (authentication, Accept, not found...): such a run tested almost nothing.
+
 Cases are sent through a session from `conformance.client.make_session`, the harness's one HTTP
 seam: each gets the profile's timeout as a wall-clock deadline (connect plus whole response) and
 the run's breaker, which ends the stage once the target stopped answering. Schemathesis's own
