@@ -10,6 +10,11 @@ server doing its job, not a finding; an error body without a documented code is 
 Runs are bounded (examples per operation and mode, and a time budget) and reproducible (one
 seed drives Hypothesis); every finding carries the exchange and a curl command.
 
+Every case goes out with the documented Accept and Accept-Language (`sent_headers`), so a case
+is refused for what it is about, not at the header gate. The stats count how every case ended
+(`answers`, as `conformance.gates.tally`) and carry `warning`, loud and non-empty when most cases
+ended at one early gate (authentication, Accept, not found...): such a run tested almost nothing.
+
 Cases are sent through a session from `conformance.client.make_session`, the harness's one HTTP
 seam: each gets the profile's timeout as a wall-clock deadline (connect plus whole response) and
 the run's breaker, which ends the stage once the target stopped answering. Schemathesis's own
@@ -40,6 +45,7 @@ from schemathesis.specs.openapi import checks as oas_checks
 from conformance.breaker import Breaker
 from conformance.client import make_session
 from conformance.errors import ConfigError, TargetStopped
+from conformance.gates import NO_ANSWER, answer_of, gate_warning
 from conformance.results import CheckResult, Exchange, Outcome, error_code_of, trim
 
 VENDOR_OPERATION = "create-incoming-email-activity"
@@ -56,6 +62,14 @@ LENIENT_HEADERS = {
     "Accept": "application/json",
     "Accept-Language": "en-US",
 }
+# The documented values every case is sent with when it carries none of its own (positive and
+# negative alike). Schemathesis leaves the optional Accept and Accept-Language out of many
+# positive cases, and the requests session it sends through lays its own `Accept: */*` over the
+# case's value (pinned ones included) unless `case.call` is given one: without these, cases went
+# out with `Accept: */*` and often no locale, which a strict server refuses with 406 before it
+# reads the body, and the stage tested nothing. A value the case was generated with (from the
+# spec's enums: application/xml, a locale) is kept.
+DOCUMENTED_HEADERS = LENIENT_HEADERS
 
 Progress = Callable[[str, int, int], None]  # (label, cases done, cases planned)
 
@@ -357,6 +371,7 @@ class _Run:
     findings: dict[str, _Finding] = field(default_factory=dict)
     statuses: Counter[int] = field(default_factory=Counter)
     codes: Counter[str] = field(default_factory=Counter)
+    answers: Counter[str] = field(default_factory=Counter)  # every case's, keyed as gates.tally
     cases: Counter[str] = field(default_factory=Counter)
     checks_run: Counter[str] = field(default_factory=Counter)
     stopped: str = ""
@@ -459,7 +474,7 @@ def _one_case(run: _Run, operation_id: str, case: Any) -> None:
     if time.monotonic() > run.deadline:
         raise _BudgetSpent()
     mode = case.meta.generation.mode.value if case.meta is not None else "positive"
-    headers = {"Authorization": f"Bearer {run.target.token}"}
+    headers = sent_headers(case.headers, run.target.token)
     kwargs = {"session": run.session, "timeout": run.target.timeout_s}
     try:
         response = case.call(base_url=run.target.base_url, headers=headers, **kwargs)
@@ -485,9 +500,23 @@ def _one_case(run: _Run, operation_id: str, case: Any) -> None:
         raise _TargetGone(f"the target stopped answering: {_first_line(exc)}") from exc
 
 
+def sent_headers(case_headers: Mapping[str, str] | None, token: str) -> dict[str, str]:
+    """The headers passed to `case.call`: each documented one (the case's own value if it has
+    one, else the documented value), and the token.
+
+    The case's own values are passed again on purpose: Schemathesis lays the session's headers
+    under the ones passed here and over the case's, so an Accept left out here would go out as
+    requests' session default `*/*` even when the case carries one.
+    """
+    own = {name.lower(): value for name, value in (case_headers or {}).items()}
+    documented = {k: own.get(k.lower(), v) for k, v in DOCUMENTED_HEADERS.items()}
+    return {**documented, "Authorization": f"Bearer {token}"}
+
+
 def _tally(run: _Run, operation_id: str, mode: str, response: schemathesis.Response) -> None:
     run.cases[f"{operation_id} {mode}"] += 1
     run.statuses[response.status_code] += 1
+    run.answers[answer_of(response.status_code, response.content)] += 1
     if response.status_code >= 400:
         code = error_code_of(response.content)
         if code:
@@ -541,6 +570,7 @@ def _record_timeout(run: _Run, operation_id: str, case: Any, headers: dict[str, 
         request_body=body if isinstance(body, str) else json.dumps(body),
         error=f"timeout after {run.target.timeout_s} s",
     )
+    run.answers[NO_ANSWER] += 1
     _record(run, operation_id, "?", failure, exchange)
 
 
@@ -614,12 +644,18 @@ def _lost_target(run: _Run) -> CheckResult:
 
 
 def _stats(run: _Run, operation_ids: list[str], duration_s: float) -> dict[str, Any]:
+    """The stage's figures. `answers`: how every case sent ended (as `gates.tally`, timeouts as
+    "no answer"); `warning`: `gates.gate_warning` over them ("" when the cases got past the
+    early gates)."""
+    answers = dict(run.answers.most_common())
     return {
         "operations": operation_ids,
         "cases": dict(run.cases),
         "cases_total": sum(run.cases.values()),
         "statuses": {str(k): v for k, v in sorted(run.statuses.items())},
         "codes": dict(sorted(run.codes.items())),
+        "answers": answers,
+        "warning": gate_warning("fuzzing", answers),
         "findings": len(run.findings),
         "duration_s": round(duration_s, 2),
         "seed": run.options.seed,
@@ -644,5 +680,6 @@ __all__ = [
     "knowledge_from",
     "load_schema",
     "run_fuzz",
+    "sent_headers",
     "vendor_error_problem",
 ]
