@@ -391,6 +391,7 @@ def execute(plan: RunPlan, display: Display, breaker: Breaker | None = None) -> 
         checks += found
     if breaker.open:
         display.line(f"stopped sending: {breaker.note()}")
+    warnings = _warnings(plan, checks, fuzz_stats)
     meta = RunMeta(
         target_name=plan.profile.name,
         base_url=plan.profile.base_url,
@@ -408,10 +409,25 @@ def execute(plan: RunPlan, display: Display, breaker: Breaker | None = None) -> 
         mode=plan.profile.mode,
         fail_on_difference=plan.fail_on_difference,
         selection=plan.selection.describe(plan.catalog),
+        warnings=warnings,
     )
     return RunResult(
         meta=meta, checks=tuple(checks), fuzz_stats=fuzz_stats, target_stopped=breaker.note()
     )
+
+
+def _warnings(
+    plan: RunPlan, checks: Sequence[CheckResult], fuzz_stats: dict[str, Any]
+) -> tuple[str, ...]:
+    """A stage whose requests mostly ended at one early gate tested almost nothing: say so."""
+    from conformance.gates import gate_warning, tally
+    from conformance.report.render import scenario_exchanges
+
+    found = []
+    if "scenarios" in plan.stages:
+        found.append(gate_warning("scenarios", tally(scenario_exchanges(checks))))
+    found.append(str(fuzz_stats.get("warning", "")))
+    return tuple(w for w in found if w)
 
 
 def _documented_statuses(plan: RunPlan) -> tuple[int, ...]:
@@ -528,7 +544,7 @@ def finish(plan: RunPlan, result: RunResult, display: Display) -> int:
     outcome = verdict(result, diff)
     _list_causes(result, diff, display)
     for warning in result.meta.warnings:
-        display.line(f"WARNING {warning}")
+        display.line(warning)
     display.verdict(outcome.conforms, f"{outcome.headline} ({outcome.detail})")
     display.line(
         f"report: {_shown(paths['html'])} (also {paths['json'].name}, {paths['junit'].name})"

@@ -17,11 +17,13 @@ from typing import Any
 
 import jinja2
 
+from conformance import gates
 from conformance.baseline import BaselineDiff
 from conformance.catalog import AREAS, Catalog, Rule
 from conformance.results import (
     CauseGroup,
     CheckResult,
+    Exchange,
     Outcome,
     RuleStatus,
     RunResult,
@@ -224,22 +226,16 @@ def summarize(
 
 def stage_answers(result: RunResult) -> dict[str, dict[str, int]]:
     """What each stage's requests were answered: status and vendor code, most common first."""
-    scenario_answers: Counter[str] = Counter()
-    for check in result.checks:
-        if check.kind == "scenario":
-            scenario_answers.update(_answer(e.status, e.response_body) for e in check.exchanges)
-    answers = {"scenarios": dict(scenario_answers.most_common())} if scenario_answers else {}
-    fuzz = result.fuzz_stats.get("answers")
-    if fuzz:
-        answers["fuzzing"] = dict(Counter(fuzz).most_common())
+    answers = {}
+    if "scenarios" in result.meta.stages:
+        answers["scenarios"] = gates.tally(scenario_exchanges(result.checks))
+    if result.fuzz_stats.get("answers"):
+        answers["fuzzing"] = dict(result.fuzz_stats["answers"])
     return answers
 
 
-def _answer(status: int | None, body: str) -> str:
-    if status is None:
-        return "no answer"
-    code = error_code_of(body) if status >= 400 else None
-    return f"{status} {code}" if code else str(status)
+def scenario_exchanges(checks: Iterable[CheckResult]) -> list[Exchange]:
+    return [e for c in checks if c.kind == "scenario" for e in c.exchanges]
 
 
 def _outcome_counts(checks: Iterable[CheckResult]) -> dict[str, int]:
