@@ -273,11 +273,14 @@ class ApiClient:
         self,
         method: str,
         path: str,
-        headers: Mapping[str, str] | None = None,
+        headers: Mapping[str, str | None] | None = None,
         body: bytes | str | None = None,
         params: Mapping[str, str] | None = None,
     ) -> requests.Response:
         """One request; transport errors are recorded, then raised as the harness sees them.
+
+        A header given as None is not sent at all, not even as the session's default (requests
+        would send `Accept: */*` for a request that has no Accept).
 
         Refused or unresolvable connections raise TargetUnreachable (the harness cannot run);
         a timeout or a connection the server drops mid-answer is a Deviation (the server failed);

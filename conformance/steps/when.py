@@ -18,12 +18,17 @@ JSON = "application/json"
 XML = "application/xml"
 
 
-def request_headers(ctx: ScenarioContext) -> dict[str, str]:
-    headers = {"Accept-Language": "en-US", "Accept": JSON, "Content-Type": XML if ctx.xml else JSON}
+def request_headers(ctx: ScenarioContext) -> dict[str, str | None]:
+    """The scenario's headers; one it omits is None, so that nothing is sent in its place."""
+    headers: dict[str, str | None] = {
+        "Accept-Language": "en-US",
+        "Accept": JSON,
+        "Content-Type": XML if ctx.xml else JSON,
+    }
     if ctx.authorization is not None:
         headers["Authorization"] = ctx.authorization
     headers.update(ctx.headers)
-    return {k: v for k, v in headers.items() if k.lower() not in ctx.omitted_headers}
+    return {k: None if k.lower() in ctx.omitted_headers else v for k, v in headers.items()}
 
 
 def request_body(ctx: ScenarioContext) -> str | bytes | None:
