@@ -48,6 +48,29 @@ Feature: Elements for customers
     Then the response is 201 Created with a Location
     And the stored activity has "department.name" equal to the profile's department
 
+  @CUS-02
+  Scenario: With departmentalization off, an email to the other department's alias is filed in that department
+    Given the target runs with secure messaging on
+    And the target runs with customer departmentalization off
+    And the actor is a customer
+    And a valid request body
+    And the request omits "payload.email.messageCenter"
+    And the request sets "payload.email.emailAddresses.receiver" to the profile's other_department_alias
+    When the request is sent
+    Then the response is 201 Created with a Location
+    And the stored activity has "department.name" equal to the profile's other_department
+
+  @CUS-02
+  Scenario: With departmentalization off, an email through the other department's message center is filed in that department
+    Given the target runs with secure messaging on
+    And the target runs with customer departmentalization off
+    And the actor is a customer
+    And a valid request body
+    And the request sets "payload.email.messageCenter.id" to the profile's other_department_message_center
+    When the request is sent
+    Then the response is 201 Created with a Location
+    And the stored activity has "department.name" equal to the profile's other_department
+
   @CUS-03
   Scenario: A customer may not name the department
     Given the actor is a customer
