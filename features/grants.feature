@@ -43,6 +43,21 @@ Feature: Customer grants
     Then the request is refused with status 400 and code "400-147"
     And the error names the attribute "payload.email.emailAddresses.from"
 
+  @GRT-04
+  Scenario Outline: Acting for another customer, no from address may be sent (<which>)
+    Given the actor is a customer
+    And a valid request body
+    And the query parameter "customer" is the profile's granted_customer
+    And the request sets "payload.email.emailAddresses.from" to <value>
+    When the request is sent
+    Then the request is refused with status 400 and code "400-147"
+    And the error names the attribute "payload.email.emailAddresses.from"
+
+    Examples:
+      | which                    | value                                 |
+      | an address new to all    | a fresh email address                 |
+      | another customer's       | the profile's existing_customer_email |
+
   @GRT-05
   Scenario: Acting for a granted customer without an email address fails
     Given the actor is a customer
