@@ -19,6 +19,15 @@ Feature: Elements for users and client applications
       | a client application | JSON   |
       | a user               | XML    |
 
+  @UC-01
+  Scenario: Without a department element, department.name is missing
+    Given the actor is a user
+    And a valid request body
+    And the request omits "department"
+    When the request is sent
+    Then the request is refused with status 400 and code "400-146"
+    And the error names the attribute "department.name"
+
   @UC-02
   Scenario Outline: department.name must name an existing department (<format>)
     Given the actor is a user
@@ -314,6 +323,16 @@ Feature: Elements for users and client applications
     And a valid request body
     When the request is sent
     Then the response is 201 Created with a Location
+
+  @UC-16
+  Scenario: With secure messaging off, secure false is accepted
+    Given the target runs with secure messaging off
+    And the actor is a user
+    And a valid request body
+    And the request sets "secure" to false
+    When the request is sent
+    Then the response is 201 Created with a Location
+    And the stored activity has "secure" equal to false
 
   @UC-16
   Scenario: With secure messaging on, a user creates a secure email
