@@ -6,6 +6,7 @@ the profile's case_id as a number    the same, as a JSON number
 a fresh email address                a new address in data.new_address_domain
 the fresh email address              the one made last in this scenario
 <N> characters                       a string of N letters
+<N> characters of "<c>"              a string of N times the character c
 <N> attachments                      an attachments element, cycling data.attachments
 the value sent in "<dotted.path>"    what the request body holds there
 the configured custom attributes     data.custom_attributes: the text one and the enumeration
@@ -26,6 +27,7 @@ from conformance.steps.context import ScenarioContext, need, not_applicable
 
 PROFILE_VALUE = re.compile(r"the profile's (?P<key>[\w.]+?)(?P<number> as a number)?")
 CHARACTERS = re.compile(r"(?P<n>\d+) characters")
+CHARACTERS_OF = re.compile(r'(?P<n>\d+) characters of "(?P<char>[^"])"')
 ATTACHMENTS = re.compile(r"(?P<n>\d+) attachments")
 SENT_VALUE = re.compile(r'the value sent in "(?P<path>[^"]+)"')
 ENUM_VALUE = re.compile(r'the custom enumeration attribute with the value "(?P<value>[^"]*)"')
@@ -52,6 +54,8 @@ def resolve(ctx: ScenarioContext, text: str) -> Any:
         return ctx.fresh[-1]
     if match := CHARACTERS.fullmatch(text):
         return "x" * int(match["n"])
+    if match := CHARACTERS_OF.fullmatch(text):
+        return match["char"] * int(match["n"])
     if match := ATTACHMENTS.fullmatch(text):
         return build.attachments(need(ctx.profile, "data.attachments"), int(match["n"]))
     if match := SENT_VALUE.fullmatch(text):
