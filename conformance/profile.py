@@ -73,6 +73,7 @@ class Data:
     custom_attributes: CustomAttributes | None = None
     attachments: tuple[str, ...] | None = None
     oversized_attachment: str | None = None
+    near_limit_attachment: str | None = None
     new_address_domain: str | None = None
 
 

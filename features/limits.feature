@@ -84,6 +84,33 @@ Feature: Size limits
     And the error names the attribute "attachments"
 
   @LIM-02
+  Scenario: Content that takes an email just under the email size limit over it is refused
+    Given the actor is a user
+    And a valid request body
+    And the request sets "attachments.attachment" to the near-limit attachment
+    And the text content is exactly the body size limit
+    When the request is sent
+    Then the request is refused with status 400 and code "400-152"
+    And the error names the attribute "attachments"
+
+  @LIM-02
+  Scenario: Attachments that only together exceed the email size limit are refused
+    Given the actor is a user
+    And a valid request body
+    And the request sets "attachments.attachment" to the near-limit attachment and the first attachment
+    When the request is sent
+    Then the request is refused with status 400 and code "400-152"
+    And the error names the attribute "attachments"
+
+  @LIM-02
+  Scenario: An attachment just under the email size limit is accepted
+    Given the actor is a user
+    And a valid request body
+    And the request sets "attachments.attachment" to the near-limit attachment
+    When the request is sent
+    Then the response is 201 Created with a Location
+
+  @LIM-02
   Scenario: Attachments within the email size limit are accepted
     Given the actor is a user
     And a valid request body

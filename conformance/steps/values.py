@@ -14,6 +14,9 @@ the configured custom attributes     data.custom_attributes: the text one and th
 the custom enumeration attribute with the value "<v>"
 the first attachment with {...}      a one-item attachment list: data.attachments[0] + JSON
 the oversized attachment             a one-item attachment list: data.oversized_attachment
+the near-limit attachment            a one-item attachment list: data.near_limit_attachment
+the near-limit attachment and the first attachment
+                                     data.near_limit_attachment and data.attachments[0]
 """
 
 from __future__ import annotations
@@ -72,6 +75,11 @@ def resolve(ctx: ScenarioContext, text: str) -> Any:
         return [_attribute(ctx.need("data.custom_attributes.enumeration"), match["value"])]
     if text == "the oversized attachment":
         return [{"altId": ctx.need("data.oversized_attachment")}]
+    if text == "the near-limit attachment":
+        return [{"altId": ctx.need("data.near_limit_attachment")}]
+    if text == "the near-limit attachment and the first attachment":
+        near, first = ctx.need("data.near_limit_attachment"), ctx.need("data.attachments")[0]
+        return [{"altId": near}, {"altId": first}]
     if match := FIRST_ATTACHMENT.fullmatch(text):
         return [{"altId": ctx.need("data.attachments")[0], **json.loads(match["json"])}]
     try:
