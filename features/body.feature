@@ -312,6 +312,14 @@ Feature: The request body
     Then the request is refused with status 400 and code "400-152"
 
   @BODY-11
+  Scenario: An enumeration attribute whose second value is not allowed is refused
+    Given the actor is a user
+    And a valid request body
+    And the request sets "customAttributes.customAttribute" to the custom enumeration attribute with its allowed value and "not-an-allowed-value"
+    When the request is sent
+    Then the request is refused with status 400 and code "400-152"
+
+  @BODY-11
   Scenario Outline: Configured custom attributes with allowed values are accepted (<format>)
     Given the actor is a user
     And a valid request body
@@ -422,6 +430,14 @@ Feature: The request body
     Given the actor is a user
     And a valid request body
     And the request sets "attachments" to {"attachment": [{"altId": "00000000-0000-4000-8000-000000000000"}]}
+    When the request is sent
+    Then the request is refused with status 400 and code "400-194"
+
+  @BODY-15
+  Scenario: A second attachment whose altId names no uploaded file is refused
+    Given the actor is a user
+    And a valid request body
+    And the request sets "attachments.attachment" to the first attachment and one with altId "00000000-0000-4000-8000-000000000000"
     When the request is sent
     Then the request is refused with status 400 and code "400-194"
 

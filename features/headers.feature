@@ -158,6 +158,14 @@ Feature: Request headers
       | multipart/form-data; boundary=x   |
 
   @HDR-06
+  Scenario: An empty Content-Type is refused with 415, unlike a missing one
+    Given the actor is a user
+    And a valid request body
+    And the header "Content-Type" is ""
+    When the request is sent
+    Then the request is refused with status 415 and code "415-100"
+
+  @HDR-06
   Scenario Outline: JSON and XML media types are read (<type>)
     Given the actor is a user
     And a valid request body

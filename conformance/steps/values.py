@@ -12,7 +12,9 @@ the value sent in "<dotted.path>"    what the request body holds there
 the configured custom attributes     data.custom_attributes: the text one and the enumeration
                                      one with its allowed value
 the custom enumeration attribute with the value "<v>"
+the custom enumeration attribute with its allowed value and "<v>"   two values, v second
 the first attachment with {...}      a one-item attachment list: data.attachments[0] + JSON
+the first attachment and one with altId "<id>"   a two-item list, the unknown id second
 the oversized attachment             a one-item attachment list: data.oversized_attachment
 the near-limit attachment            a one-item attachment list: data.near_limit_attachment
 the near-limit attachment and the first attachment
@@ -34,7 +36,11 @@ CHARACTERS_OF = re.compile(r'(?P<n>\d+) characters of "(?P<char>[^"])"')
 ATTACHMENTS = re.compile(r"(?P<n>\d+) attachments")
 SENT_VALUE = re.compile(r'the value sent in "(?P<path>[^"]+)"')
 ENUM_VALUE = re.compile(r'the custom enumeration attribute with the value "(?P<value>[^"]*)"')
+ENUM_VALUES = re.compile(
+    r'the custom enumeration attribute with its allowed value and "(?P<value>[^"]*)"'
+)
 FIRST_ATTACHMENT = re.compile(r"the first attachment with (?P<json>\{.*\})")
+FIRST_AND_ALT_ID = re.compile(r'the first attachment and one with altId "(?P<alt_id>[^"]+)"')
 
 
 def profile_key(key: str) -> str:
@@ -73,6 +79,13 @@ def resolve(ctx: ScenarioContext, text: str) -> Any:
         ]
     if match := ENUM_VALUE.fullmatch(text):
         return [_attribute(ctx.need("data.custom_attributes.enumeration"), match["value"])]
+    if match := ENUM_VALUES.fullmatch(text):
+        attribute = _attribute(
+            ctx.need("data.custom_attributes.enumeration"),
+            ctx.need("data.custom_attributes.enumeration_value"),
+        )
+        attribute["attribValues"]["attribValue"].append({"value": match["value"]})
+        return [attribute]
     if text == "the oversized attachment":
         return [{"altId": ctx.need("data.oversized_attachment")}]
     if text == "the near-limit attachment":
@@ -80,6 +93,8 @@ def resolve(ctx: ScenarioContext, text: str) -> Any:
     if text == "the near-limit attachment and the first attachment":
         near, first = ctx.need("data.near_limit_attachment"), ctx.need("data.attachments")[0]
         return [{"altId": near}, {"altId": first}]
+    if match := FIRST_AND_ALT_ID.fullmatch(text):
+        return [{"altId": ctx.need("data.attachments")[0]}, {"altId": match["alt_id"]}]
     if match := FIRST_ATTACHMENT.fullmatch(text):
         return [{"altId": ctx.need("data.attachments")[0], **json.loads(match["json"])}]
     try:
