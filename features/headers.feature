@@ -129,20 +129,6 @@ Feature: Request headers
     And the error is XML
     And the error names the attribute "payload.email.emailAddresses.receiver"
 
-  @HDR-05
-  Scenario Outline: A refusal of the caller is answered in XML when XML is accepted (<status>)
-    Given the actor is <actor>
-    And a valid request body
-    And the header "Accept" is "application/xml"
-    When the request is sent
-    Then the request is refused with status <status> and code "<code>"
-    And the error is XML
-
-    Examples:
-      | actor                        | status | code    |
-      | anonymous                    | 401    | 401-101 |
-      | a user without the privilege | 403    | 403-178 |
-
   @HDR-06
   Scenario Outline: A Content-Type the operation does not read is refused with 415 (<type>)
     Given the actor is a user
