@@ -67,6 +67,8 @@ class Data:
     other_department_customer_email: str | None = None
     other_department_customer_email_2: str | None = None
     granted_customer: str | None = None
+    granted_customer_email: str | None = None
+    other_department_granted_customer: str | None = None
     ungranted_customer: str | None = None
     granted_customer_without_email: str | None = None
     case_id: str | None = None
