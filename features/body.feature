@@ -264,6 +264,15 @@ Feature: The request body
     Then the request is refused with status 400 and code "400-194"
 
   @BODY-09
+  Scenario: A case id that does not exist is refused to a customer
+    Given the target runs with secure messaging on
+    And the actor is a customer
+    And a valid request body
+    And the request sets "case.id" to "987654321"
+    When the request is sent
+    Then the request is refused with status 400 and code "400-194"
+
+  @BODY-09
   Scenario Outline: An existing case id joins the activity to that case (<actor>)
     Given the actor is <actor>
     And a valid request body
@@ -298,6 +307,15 @@ Feature: The request body
   @BODY-11
   Scenario: A custom attribute that is not configured is refused
     Given the actor is a user
+    And a valid request body
+    And the request sets "customAttributes" to {"customAttribute": [{"attribName": "noSuchAttribute", "attribValues": {"attribValue": [{"value": "x"}]}}]}
+    When the request is sent
+    Then the request is refused with status 400 and code "400-152"
+
+  @BODY-11
+  Scenario: A custom attribute that is not configured is refused to a customer
+    Given the target runs with secure messaging on
+    And the actor is a customer
     And a valid request body
     And the request sets "customAttributes" to {"customAttribute": [{"attribName": "noSuchAttribute", "attribValues": {"attribValue": [{"value": "x"}]}}]}
     When the request is sent
