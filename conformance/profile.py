@@ -67,12 +67,15 @@ class Data:
     other_department_customer_email: str | None = None
     other_department_customer_email_2: str | None = None
     granted_customer: str | None = None
+    granted_customer_email: str | None = None
+    other_department_granted_customer: str | None = None
     ungranted_customer: str | None = None
     granted_customer_without_email: str | None = None
     case_id: str | None = None
     custom_attributes: CustomAttributes | None = None
     attachments: tuple[str, ...] | None = None
     oversized_attachment: str | None = None
+    near_limit_attachment: str | None = None
     new_address_domain: str | None = None
 
 

@@ -10,6 +10,15 @@ Feature: Actors and their permissions
     When the request is sent
     Then the request is refused with status 401 and code "401-101"
 
+  @ACT-01
+  Scenario: Without an Authorization header the 401 is answered in XML when XML is accepted
+    Given the actor is anonymous
+    And a valid request body
+    And the header "Accept" is "application/xml"
+    When the request is sent
+    Then the request is refused with status 401 and code "401-101"
+    And the error is XML
+
   @ACT-02
   Scenario Outline: An invalid or expired bearer token is refused with 401 (<value>)
     Given a valid request body
@@ -29,6 +38,15 @@ Feature: Actors and their permissions
     And a valid request body
     When the request is sent
     Then the request is refused with status 403 and code "403-178"
+
+  @ACT-03
+  Scenario: The 403 for a user without the privilege is answered in XML when XML is accepted
+    Given the actor is a user without the privilege
+    And a valid request body
+    And the header "Accept" is "application/xml"
+    When the request is sent
+    Then the request is refused with status 403 and code "403-178"
+    And the error is XML
 
   @ACT-04
   Scenario Outline: A user with the privilege creates the activity (<format>)

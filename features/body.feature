@@ -53,6 +53,14 @@ Feature: The request body
     Then the request is refused with status 400 and code "400-152"
     And the error names the attribute "requestBody"
 
+  @BODY-02
+  Scenario: A body that is not valid UTF-8 is refused
+    Given the actor is a user
+    And the raw body is not valid UTF-8
+    When the request is sent
+    Then the request is refused with status 400 and code "400-152"
+    And the error names the attribute "requestBody"
+
   @BODY-03
   Scenario Outline: The body is one activity object, not <what>
     Given the actor is a user
@@ -65,6 +73,17 @@ Feature: The request body
       | a list            | [{"subject": "one"}, {"subject": "two"}] |
       | a string          | "an activity"                           |
       | a number          | 42                                      |
+
+  @BODY-03
+  Scenario: An XML body is one activity, not a list of them
+    Given the actor is a user
+    And the body is sent as XML
+    And the raw body is:
+      """
+      <activities><activity><subject>one</subject></activity><activity><subject>two</subject></activity></activities>
+      """
+    When the request is sent
+    Then the request is refused with status 400 and code "400-152"
 
   @BODY-04
   Scenario Outline: type.value must be "email" (<format>)
@@ -95,6 +114,14 @@ Feature: The request body
       | a user     |
       | a customer |
 
+  @BODY-04
+  Scenario: Without a type element the type is missing
+    Given the actor is a user
+    And a valid request body
+    And the request omits "type"
+    When the request is sent
+    Then the request is refused with status 400 and code "400-146"
+
   @BODY-05
   Scenario Outline: type.subtype.value must be "general" (<format>)
     Given the actor is a user
@@ -118,6 +145,14 @@ Feature: The request body
     When the request is sent
     Then the request is refused with status 400 and code "400-146"
     And the error names the attribute "type.subtype.value"
+
+  @BODY-05
+  Scenario: Without a subtype element the subtype is missing
+    Given the actor is a user
+    And a valid request body
+    And the request omits "type.subtype"
+    When the request is sent
+    Then the request is refused with status 400 and code "400-146"
 
   @BODY-06
   Scenario Outline: At least one of subject, attachments or content is required (<actor>)
@@ -145,6 +180,22 @@ Feature: The request body
       | element     | path                  | value                         |
       | content     | payload.email.content | {"text": "only a body here"}  |
       | attachments | attachments           | 1 attachments                 |
+      | html        | payload.email.content | {"html": "<p>only markup</p>"} |
+
+  @BODY-06
+  Scenario Outline: An empty <element> does not count as one of subject, attachments or content
+    Given the actor is a user
+    And a valid request body
+    And the request omits "subject"
+    And the request sets "<path>" to <value>
+    When the request is sent
+    Then the request is refused with status 400 and code "400-146"
+
+    Examples:
+      | element     | path                  | value              |
+      | subject     | subject               | ""                 |
+      | content     | payload.email.content | {}                 |
+      | attachments | attachments           | {"attachment": []} |
 
   @BODY-07
   Scenario Outline: A subject longer than 255 characters is refused (<format>)
@@ -170,6 +221,15 @@ Feature: The request body
     Then the response is 201 Created with a Location
     And the stored activity has "subject" equal to 255 characters
 
+  @BODY-07
+  Scenario: A subject of 255 two-byte characters is accepted and stored whole
+    Given the actor is a user
+    And a valid request body
+    And the request sets "subject" to 255 characters of "é"
+    When the request is sent
+    Then the response is 201 Created with a Location
+    And the stored activity has "subject" equal to 255 characters of "é"
+
   @BODY-08
   Scenario Outline: An attribute the operation does not define is refused (<path>, <format>)
     Given the actor is a user
@@ -186,9 +246,27 @@ Feature: The request body
       | payload.email.tone  | JSON   |
       | colour              | XML    |
 
+  @BODY-08
+  Scenario: An attribute the operation does not define is refused inside a list item
+    Given the actor is a user
+    And a valid request body
+    And the request sets "attachments.attachment" to the first attachment with {"colour": "blue"}
+    When the request is sent
+    Then the request is refused with status 400 and code "400-147"
+    And the error names the attribute "attachments.attachment.colour"
+
   @BODY-09
   Scenario: A case id that does not exist is refused
     Given the actor is a user
+    And a valid request body
+    And the request sets "case.id" to "987654321"
+    When the request is sent
+    Then the request is refused with status 400 and code "400-194"
+
+  @BODY-09
+  Scenario: A case id that does not exist is refused to a customer
+    Given the target runs with secure messaging on
+    And the actor is a customer
     And a valid request body
     And the request sets "case.id" to "987654321"
     When the request is sent
@@ -235,10 +313,27 @@ Feature: The request body
     Then the request is refused with status 400 and code "400-152"
 
   @BODY-11
+  Scenario: A custom attribute that is not configured is refused to a customer
+    Given the target runs with secure messaging on
+    And the actor is a customer
+    And a valid request body
+    And the request sets "customAttributes" to {"customAttribute": [{"attribName": "noSuchAttribute", "attribValues": {"attribValue": [{"value": "x"}]}}]}
+    When the request is sent
+    Then the request is refused with status 400 and code "400-152"
+
+  @BODY-11
   Scenario: An enumeration attribute with a value it does not allow is refused
     Given the actor is a user
     And a valid request body
     And the request sets "customAttributes.customAttribute" to the custom enumeration attribute with the value "not-an-allowed-value"
+    When the request is sent
+    Then the request is refused with status 400 and code "400-152"
+
+  @BODY-11
+  Scenario: An enumeration attribute whose second value is not allowed is refused
+    Given the actor is a user
+    And a valid request body
+    And the request sets "customAttributes.customAttribute" to the custom enumeration attribute with its allowed value and "not-an-allowed-value"
     When the request is sent
     Then the request is refused with status 400 and code "400-152"
 
@@ -316,9 +411,11 @@ Feature: The request body
     And the error names the attribute "payload.email.date.date"
 
     Examples:
-      | value       |
-      | yesterday   |
-      | 2015-13-45  |
+      | value               |
+      | yesterday           |
+      | 2015-13-45          |
+      | 2015-12-26          |
+      | 2015-12-26T19:00:00 |
 
   @BODY-14
   Scenario: A given date is stored
@@ -351,6 +448,14 @@ Feature: The request body
     Given the actor is a user
     And a valid request body
     And the request sets "attachments" to {"attachment": [{"altId": "00000000-0000-4000-8000-000000000000"}]}
+    When the request is sent
+    Then the request is refused with status 400 and code "400-194"
+
+  @BODY-15
+  Scenario: A second attachment whose altId names no uploaded file is refused
+    Given the actor is a user
+    And a valid request body
+    And the request sets "attachments.attachment" to the first attachment and one with altId "00000000-0000-4000-8000-000000000000"
     When the request is sent
     Then the request is refused with status 400 and code "400-194"
 
@@ -476,6 +581,16 @@ Feature: The request body
     Then the response is 201 Created with a Location
     And the stored activity has "case.id" equal to the profile's case_id
 
+  @BODY-19
+  Scenario: A customer's issue type id is accepted as a number
+    Given the target runs with secure messaging on
+    And the actor is a customer
+    And a valid request body
+    And the request sets "issueType.id" to the profile's issue_type as a number
+    When the request is sent
+    Then the response is 201 Created with a Location
+    And the stored activity has "issueType.id" equal to the profile's issue_type
+
   @BODY-20
   Scenario Outline: A required text attribute may not be empty (<path>, <format>)
     Given the actor is a user
@@ -492,3 +607,12 @@ Feature: The request body
       | payload.email.emailAddresses.receiver | JSON   |
       | payload.email.emailAddresses.from     | JSON   |
       | department.name                       | XML    |
+
+  @BODY-20
+  Scenario: A customer's message center id may not be empty
+    Given the actor is a customer
+    And a valid request body
+    And the request sets "payload.email.messageCenter.id" to ""
+    When the request is sent
+    Then the request is refused with status 400 and code "400-387"
+    And the error names the attribute "payload.email.messageCenter.id"

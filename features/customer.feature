@@ -19,6 +19,15 @@ Feature: Elements for customers
       | XML    |
 
   @CUS-01
+  Scenario: A message center without an id counts as none
+    Given the actor is a customer
+    And a valid request body
+    And the request omits "payload.email.messageCenter.id"
+    When the request is sent
+    Then the request is refused with status 400 and code "400-146"
+    And the error names the attribute "payload.email.messageCenter.id"
+
+  @CUS-01
   Scenario: A customer may send a receiver alias instead of a message center
     Given the target runs with secure messaging on
     And the actor is a customer
@@ -47,6 +56,29 @@ Feature: Elements for customers
     When the request is sent
     Then the response is 201 Created with a Location
     And the stored activity has "department.name" equal to the profile's department
+
+  @CUS-02
+  Scenario: With departmentalization off, an email to the other department's alias is filed in that department
+    Given the target runs with secure messaging on
+    And the target runs with customer departmentalization off
+    And the actor is a customer
+    And a valid request body
+    And the request omits "payload.email.messageCenter"
+    And the request sets "payload.email.emailAddresses.receiver" to the profile's other_department_alias
+    When the request is sent
+    Then the response is 201 Created with a Location
+    And the stored activity has "department.name" equal to the profile's other_department
+
+  @CUS-02
+  Scenario: With departmentalization off, an email through the other department's message center is filed in that department
+    Given the target runs with secure messaging on
+    And the target runs with customer departmentalization off
+    And the actor is a customer
+    And a valid request body
+    And the request sets "payload.email.messageCenter.id" to the profile's other_department_message_center
+    When the request is sent
+    Then the response is 201 Created with a Location
+    And the stored activity has "department.name" equal to the profile's other_department
 
   @CUS-03
   Scenario: A customer may not name the department
@@ -225,6 +257,15 @@ Feature: Elements for customers
     Then the request is refused with status 400 and code "400-152"
     And the error names the attribute "issueType.id"
 
+  @CUS-13
+  Scenario: An issue type that does not exist is refused
+    Given the actor is a customer
+    And a valid request body
+    And the request sets "issueType.id" to "999999999"
+    When the request is sent
+    Then the request is refused with status 400 and code "400-152"
+    And the error names the attribute "issueType.id"
+
   @CUS-14
   Scenario Outline: An activity created by a customer is always secure (<format>)
     Given the target runs with secure messaging on
@@ -240,11 +281,33 @@ Feature: Elements for customers
       | JSON   |
       | XML    |
 
+  @CUS-14
+  Scenario: An activity a customer sends to a receiver alias is secure too
+    Given the target runs with secure messaging on
+    And the actor is a customer
+    And a valid request body
+    And the request omits "payload.email.messageCenter"
+    And the request sets "payload.email.emailAddresses.receiver" to the profile's alias
+    When the request is sent
+    Then the response is 201 Created with a Location
+    And the stored activity has "secure" equal to true
+
   @CUS-15
   Scenario: With secure messaging off, a customer cannot create an email
     Given the target runs with secure messaging off
     And the actor is a customer
     And a valid request body
+    When the request is sent
+    Then the request is refused with status 400 and code "400-152"
+    And the error names the attribute "secure"
+
+  @CUS-15
+  Scenario: With secure messaging off, a customer cannot email a receiver alias either
+    Given the target runs with secure messaging off
+    And the actor is a customer
+    And a valid request body
+    And the request omits "payload.email.messageCenter"
+    And the request sets "payload.email.emailAddresses.receiver" to the profile's alias
     When the request is sent
     Then the request is refused with status 400 and code "400-152"
     And the error names the attribute "secure"

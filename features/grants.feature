@@ -23,6 +23,27 @@ Feature: Customer grants
     Then the request is refused with status 400 and code "400-244"
     And the error names the query parameter "customer"
 
+  @GRT-01
+  Scenario: With departmentalization off, a grant on a customer of another department counts
+    Given the target runs with secure messaging on
+    And the target runs with customer departmentalization off
+    And the actor is a customer
+    And a valid request body
+    And the query parameter "customer" is the profile's other_department_granted_customer
+    When the request is sent
+    Then the response is 201 Created with a Location
+    And the stored activity has "customer.id" equal to the profile's other_department_granted_customer
+
+  @GRT-02
+  Scenario: With departmentalization on, a grant on a customer of another department does not count
+    Given the target runs with customer departmentalization on
+    And the actor is a customer
+    And a valid request body
+    And the query parameter "customer" is the profile's other_department_granted_customer
+    When the request is sent
+    Then the request is refused with status 400 and code "400-244"
+    And the error names the query parameter "customer"
+
   @GRT-03
   Scenario: Without the customer parameter the activity is the logged-in customer's own
     Given the target runs with secure messaging on
@@ -43,6 +64,21 @@ Feature: Customer grants
     Then the request is refused with status 400 and code "400-147"
     And the error names the attribute "payload.email.emailAddresses.from"
 
+  @GRT-04
+  Scenario Outline: Acting for another customer, no from address may be sent (<which>)
+    Given the actor is a customer
+    And a valid request body
+    And the query parameter "customer" is the profile's granted_customer
+    And the request sets "payload.email.emailAddresses.from" to <value>
+    When the request is sent
+    Then the request is refused with status 400 and code "400-147"
+    And the error names the attribute "payload.email.emailAddresses.from"
+
+    Examples:
+      | which                    | value                                 |
+      | an address new to all    | a fresh email address                 |
+      | another customer's       | the profile's existing_customer_email |
+
   @GRT-05
   Scenario: Acting for a granted customer without an email address fails
     Given the actor is a customer
@@ -61,3 +97,13 @@ Feature: Customer grants
     When the request is sent
     Then the response is 201 Created with a Location
     And the stored activity has "payload.email.emailAddresses.from"
+
+  @GRT-05
+  Scenario: Acting for a granted customer, the address used is that customer's, not one's own
+    Given the target runs with secure messaging on
+    And the actor is a customer
+    And a valid request body
+    And the query parameter "customer" is the profile's granted_customer
+    When the request is sent
+    Then the response is 201 Created with a Location
+    And the stored activity has "payload.email.emailAddresses.from" equal to the profile's granted_customer_email

@@ -144,6 +144,14 @@ Feature: Request headers
       | multipart/form-data; boundary=x   |
 
   @HDR-06
+  Scenario: An empty Content-Type is refused with 415, unlike a missing one
+    Given the actor is a user
+    And a valid request body
+    And the header "Content-Type" is ""
+    When the request is sent
+    Then the request is refused with status 415 and code "415-100"
+
+  @HDR-06
   Scenario Outline: JSON and XML media types are read (<type>)
     Given the actor is a user
     And a valid request body
@@ -177,6 +185,24 @@ Feature: Request headers
   Scenario: No userMessage is sent without X-egain-error-message
     Given the actor is a user
     And the request has no body
+    When the request is sent
+    Then the request is refused with status 400 and code "400-264"
+    And the error has no userMessage
+
+  @HDR-07
+  Scenario: No userMessage is sent in XML without X-egain-error-message
+    Given the actor is a user
+    And the request has no body
+    And the header "Accept" is "application/xml"
+    When the request is sent
+    Then the request is refused with status 400 and code "400-264"
+    And the error has no userMessage
+
+  @HDR-07
+  Scenario: No userMessage is sent when X-egain-error-message is not yes
+    Given the actor is a user
+    And the request has no body
+    And the header "X-egain-error-message" is "no"
     When the request is sent
     Then the request is refused with status 400 and code "400-264"
     And the error has no userMessage

@@ -19,6 +19,15 @@ Feature: Elements for users and client applications
       | a client application | JSON   |
       | a user               | XML    |
 
+  @UC-01
+  Scenario: Without a department element, department.name is missing
+    Given the actor is a user
+    And a valid request body
+    And the request omits "department"
+    When the request is sent
+    Then the request is refused with status 400 and code "400-146"
+    And the error names the attribute "department.name"
+
   @UC-02
   Scenario Outline: department.name must name an existing department (<format>)
     Given the actor is a user
@@ -66,11 +75,12 @@ Feature: Elements for users and client applications
     And the error names the attribute "payload.email.emailAddresses.from"
 
     Examples:
-      | actor      | value                               |
-      | a user     | not-an-address                      |
-      | a user     | ana@client.example, bo@client.example |
-      | a user     | Ana <ana@client.example>            |
-      | a customer | not-an-address                      |
+      | actor                | value                                 |
+      | a user               | not-an-address                        |
+      | a user               | ana@client.example, bo@client.example |
+      | a user               | Ana <ana@client.example>              |
+      | a customer           | not-an-address                        |
+      | a client application | not-an-address                        |
 
   @UC-04
   Scenario: The from address in XML must be valid too
@@ -85,6 +95,16 @@ Feature: Elements for users and client applications
   @UC-05
   Scenario: A known from address attaches the activity to its customer
     Given the actor is a user
+    And a valid request body
+    And the request sets "payload.email.emailAddresses.from" to the profile's existing_customer_email
+    And the request omits "customer"
+    When the request is sent
+    Then the response is 201 Created with a Location
+    And the stored activity has "customer.id" equal to the profile's existing_customer_id
+
+  @UC-05
+  Scenario: A known from address attaches a client application's activity to its customer
+    Given the actor is a client application
     And a valid request body
     And the request sets "payload.email.emailAddresses.from" to the profile's existing_customer_email
     And the request omits "customer"
@@ -110,6 +130,16 @@ Feature: Elements for users and client applications
       | JSON   |
       | XML    |
 
+  @UC-06
+  Scenario: An unknown from address with a customer element creates a customer for a user
+    Given the actor is a user
+    And a valid request body
+    And the request sets "payload.email.emailAddresses.from" to a fresh email address
+    And the request sets "customer" to {"type": {"value": "individual"}, "contacts": {"contact": [{"firstName": "Nova", "lastName": "Cliente"}]}}
+    When the request is sent
+    Then the response is 201 Created with a Location
+    And the stored activity has "customer.id"
+
   @UC-07
   Scenario: An unknown from address without a customer element is refused
     Given the actor is a user
@@ -120,9 +150,29 @@ Feature: Elements for users and client applications
     Then the request is refused with status 400 and code "400-146"
     And the error names the attribute "customer"
 
+  @UC-07
+  Scenario: An unknown from address without a customer element is refused to a client application
+    Given the actor is a client application
+    And a valid request body
+    And the request sets "payload.email.emailAddresses.from" to a fresh email address
+    And the request omits "customer"
+    When the request is sent
+    Then the request is refused with status 400 and code "400-146"
+    And the error names the attribute "customer"
+
   @UC-08
   Scenario: The customer element may not carry a department
     Given the actor is a user
+    And a valid request body
+    And the request sets "payload.email.emailAddresses.from" to a fresh email address
+    And the request sets "customer" to {"type": {"value": "individual"}, "department": {"name": "Sales"}}
+    When the request is sent
+    Then the request is refused with status 400 and code "400-147"
+    And the error names the attribute "customer.department"
+
+  @UC-08
+  Scenario: The customer element of a client application may not carry a department
+    Given the actor is a client application
     And a valid request body
     And the request sets "payload.email.emailAddresses.from" to a fresh email address
     And the request sets "customer" to {"type": {"value": "individual"}, "department": {"name": "Sales"}}
@@ -144,6 +194,17 @@ Feature: Elements for users and client applications
   Scenario: With departmentalization on, an address known only in another department is unknown
     Given the target runs with customer departmentalization on
     And the actor is a user
+    And a valid request body
+    And the request sets "payload.email.emailAddresses.from" to the profile's other_department_customer_email
+    And the request omits "customer"
+    When the request is sent
+    Then the request is refused with status 400 and code "400-146"
+    And the error names the attribute "customer"
+
+  @UC-10
+  Scenario: With departmentalization on, an address known only in another department is unknown to a client application
+    Given the target runs with customer departmentalization on
+    And the actor is a client application
     And a valid request body
     And the request sets "payload.email.emailAddresses.from" to the profile's other_department_customer_email
     And the request omits "customer"
@@ -217,6 +278,15 @@ Feature: Elements for users and client applications
       | other_department_alias |
 
   @UC-13
+  Scenario: A client application's receiver must be an alias of the department
+    Given the actor is a client application
+    And a valid request body
+    And the request sets "payload.email.emailAddresses.receiver" to the profile's other_department_alias
+    When the request is sent
+    Then the request is refused with status 400 and code "400-152"
+    And the error names the attribute "payload.email.emailAddresses.receiver"
+
+  @UC-13
   Scenario: An unknown receiver address is refused
     Given the actor is a user
     And a valid request body
@@ -283,6 +353,15 @@ Feature: Elements for users and client applications
       | {}    |
 
   @UC-15
+  Scenario: secure from a client application must be a boolean
+    Given the actor is a client application
+    And a valid request body
+    And the request sets "secure" to "yes"
+    When the request is sent
+    Then the request is refused with status 400 and code "400-152"
+    And the error names the attribute "secure"
+
+  @UC-15
   Scenario: secure in XML must be true or false
     Given the actor is a user
     And a valid request body
@@ -316,6 +395,16 @@ Feature: Elements for users and client applications
     Then the response is 201 Created with a Location
 
   @UC-16
+  Scenario: With secure messaging off, secure false is accepted
+    Given the target runs with secure messaging off
+    And the actor is a user
+    And a valid request body
+    And the request sets "secure" to false
+    When the request is sent
+    Then the response is 201 Created with a Location
+    And the stored activity has "secure" equal to false
+
+  @UC-16
   Scenario: With secure messaging on, a user creates a secure email
     Given the target runs with secure messaging on
     And the actor is a client application
@@ -339,6 +428,15 @@ Feature: Elements for users and client applications
       | to    | JSON   |
       | cc    | JSON   |
       | to    | XML    |
+
+  @UC-17
+  Scenario: Every to address from a client application must be valid
+    Given the actor is a client application
+    And a valid request body
+    And the request sets "payload.email.emailAddresses.to" to {"address": ["ok@client.example", "not an address"]}
+    When the request is sent
+    Then the request is refused with status 400 and code "400-152"
+    And the error names the attribute "payload.email.emailAddresses.to.address"
 
   @UC-17
   Scenario: Valid to and cc addresses are accepted and stored

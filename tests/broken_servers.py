@@ -138,7 +138,7 @@ class CustomerNotSecure:
         elif scope["method"] == "POST" and _header(scope, b"authorization") == CUSTOMER_TOKEN:
             await self.app(scope, receive, self._remember(send))
         elif scope["method"] == "GET" and scope["path"].rsplit("/", 1)[-1] in self.by_customer:
-            await self._not_secure(scope, receive, send)
+            await self._altered(scope, receive, send)
         else:
             await self.app(scope, receive, send)
 
@@ -151,7 +151,11 @@ class CustomerNotSecure:
 
         return remember
 
-    async def _not_secure(self, scope: Scope, receive: Receive, send: Send) -> None:
+    @staticmethod
+    def alter(activity: dict[str, Any]) -> None:
+        activity["secure"] = False
+
+    async def _altered(self, scope: Scope, receive: Receive, send: Send) -> None:
         start: Message = {}
         chunks: list[bytes] = []
 
@@ -167,7 +171,7 @@ class CustomerNotSecure:
         try:
             data = json.loads(body)
             for activity in data.get("activity", []):
-                activity["secure"] = False
+                self.alter(activity)
             body = json.dumps(data).encode()
         except (ValueError, AttributeError):
             pass
@@ -177,6 +181,39 @@ class CustomerNotSecure:
         ]
         await send(start)
         await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+class CustomerOwnDepartment(CustomerNotSecure):
+    """CUS-02: an activity a customer created is filed under the customer's own department
+    (Service, customer 1000's), whatever alias or message center it came through. With
+    departmentalization on that is always right; run it with it off to see the rule broken."""
+
+    rule = "CUS-02"
+
+    @staticmethod
+    def alter(activity: dict[str, Any]) -> None:
+        activity["department"] = {"name": "Service"}
+
+
+class ContentSizeTextOnly:
+    """LIM-01: the content size counts the text only, so an html over the body size limit (or
+    text and html that only together are over it) is let through. The mock's own size function
+    is swapped for one that ignores html; nothing else changes."""
+
+    rule = "LIM-01"
+
+    def __init__(self, app: App) -> None:
+        from mock_server import rules
+
+        def text_only(body: Any) -> int:
+            content = rules._get(body, "payload.email.content") or {}
+            return len(str(content.get("text") or "").encode("utf-8"))
+
+        rules.content_size = text_only
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
 
 
 class ProblemJsonErrors:
@@ -247,6 +284,8 @@ BROKEN: dict[str, Any] = {
     "no-subject-limit": NoSubjectLimit,
     "wrong-location": WrongLocation,
     "customer-not-secure": CustomerNotSecure,
+    "customer-own-department": CustomerOwnDepartment,
+    "content-size-text-only": ContentSizeTextOnly,
     "problem-json-errors": ProblemJsonErrors,
 }
 

@@ -126,10 +126,34 @@ def target_runs_with(ctx: ScenarioContext, setting: str, state: str) -> None:
         )
 
 
-@given(parsers.re(r"the text content is (?P<how>one byte over|exactly) the body size limit"))
-def content_at_body_limit(ctx: ScenarioContext, how: str) -> None:
+@given(
+    parsers.re(
+        r"the (?P<part>text|html|text and html) content is (?P<how>one byte over|exactly) "
+        r"the body size limit"
+    )
+)
+def content_at_body_limit(ctx: ScenarioContext, part: str, how: str) -> None:
+    """Content of the limit's size, or one byte more, in text, in html, or split between the
+    two (each half then well under the limit: only their sum reaches it)."""
     size = ctx.need("settings.max_body_size_kb") * 1024 + (1 if how == "one byte over" else 0)
-    build.set_path(ctx.body, "payload.email.content", {"text": "x" * size})
+    if part == "text and html":
+        text = size // 2
+        content = {"text": "x" * text, "html": _html(size - text)}
+    else:
+        content = {part: "x" * size if part == "text" else _html(size)}
+    build.set_path(ctx.body, "payload.email.content", content)
+
+
+def _html(size: int) -> str:
+    """An html fragment of exactly `size` bytes (at least 7)."""
+    return "<p>" + "x" * (size - 7) + "</p>"
+
+
+@given("the text content is under the body size limit in characters but over it in bytes")
+def content_over_limit_in_bytes(ctx: ScenarioContext) -> None:
+    """Two-byte characters: half the limit plus one in characters is the limit plus two bytes."""
+    limit = ctx.need("settings.max_body_size_kb") * 1024
+    build.set_path(ctx.body, "payload.email.content", {"text": "\u00e9" * (limit // 2 + 1)})
 
 
 @given(

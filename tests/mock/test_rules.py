@@ -192,6 +192,13 @@ def _(api: Api) -> None:
 def _(api: Api) -> None:
     response = api.create(customer_body(), token=CUSTOMER, params={"customer": "1003"})
     expect_rule(api, response, "GRT-02", "customer")
+    # a grant on a customer of another department (1005, Sales) counts only without
+    # departmentalization ("within one department when departmentalization is on")
+    response = api.create(customer_body(), token=CUSTOMER, params={"customer": "1005"})
+    expect_rule(api, response, "GRT-02", "customer")
+    api.reset(customer_departmentalization=False)
+    response = api.create(customer_body(), token=CUSTOMER, params={"customer": "1005"})
+    assert api.activity(response)["customer"]["id"] == "1005"
 
 
 @check("GRT-03")

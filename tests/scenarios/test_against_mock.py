@@ -84,6 +84,9 @@ def test_departmentalization_off_with_secure_messaging_on_passes_the_customer_br
     passed = [r["name"] for r in results if r["outcome"] == "passed"]
     assert any("another department's message center is accepted" in name for name in passed)
     assert any("another department's alias is accepted from a customer" in name for name in passed)
+    for way in ("the other department's alias", "the other department's message center"):
+        assert any(f"{way} is filed in that department" in name for name in passed), way
+    assert any("a grant on a customer of another department counts" in name for name in passed)
 
 
 def test_a_profile_without_data_makes_every_scenario_not_applicable(tmp_path: Path) -> None:
