@@ -65,7 +65,8 @@ Feature: Query parameters
       | 12x       |
       | 999999999 |
 
-  @QRY-03
+  # Our choice: the seed shows 'customer=' as an example; a server may refuse it as an invalid value.
+  @QRY-03 @choice
   Scenario: An empty customer query parameter counts as absent
     Given the target runs with secure messaging on
     And the actor is a customer

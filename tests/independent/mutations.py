@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
+from tests.independent.breaks import BREAKS
+from tests.independent.server import create_app
 
 from conformance.catalog import load_catalog
 from conformance.cli import main as conformance
-from tests.independent.breaks import BREAKS
-from tests.independent.server import create_app
 from tests.support import BASE_PATH, free_port
 
 PROFILE = Path(__file__).with_name("profile.yaml")
