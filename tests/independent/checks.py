@@ -179,6 +179,7 @@ def create_activity(ctx: Context, body: Any) -> str:
     common = common_parts(ctx, body, email, addresses)
     check_limits(ctx, common)
     sender = resolve_sender(ctx, body, addresses, activity["department"]["name"])
+    check_secure_messaging(ctx)
     for effect in ctx.effects:
         effect()
     if sender.new_customer is not None:
@@ -186,6 +187,13 @@ def create_activity(ctx: Context, body: Any) -> str:
         made = ctx.store.new_customer(planned.kind, planned.department, planned.emails, {})
         sender = Sender(made.id, sender.address)
     return store_activity(ctx, activity, common, sender)
+
+
+def check_secure_messaging(ctx: Context) -> None:
+    """Checked last: with secure messaging off, a customer (always secure) cannot create one."""
+    off = not ctx.settings.secure_messaging
+    if off and ctx.actor.kind == "customer" and not ctx.breaks.on("CUS-15"):
+        raise invalid("secure")
 
 
 def check_type(ctx: Context, body: dict[str, Any]) -> None:
@@ -293,8 +301,6 @@ def customer_parts(
     alias = check_customer_alias(ctx, receiver, customer) if receiver else None
     center = check_message_center(ctx, center_id, customer) if center_id else None
     issue = check_issue_type(ctx, body, center)
-    if not ctx.settings.secure_messaging and not ctx.breaks.on("CUS-15"):
-        raise invalid("secure")
     department = alias.department if alias else center.department if center else None
     if department is None or ctx.breaks.on("CUS-02"):
         department = customer.department or department or data.DEPARTMENTS[0]
