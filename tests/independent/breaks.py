@@ -12,7 +12,7 @@ BREAKS: dict[str, str] = {
     "HDR-01": "an unknown Accept-Language locale is accepted",
     "HDR-02": "the documented locale sv-SE is refused with 406-100",
     "HDR-03": "a missing Accept-Language header is refused with 406-100 instead of taking en-US",
-    "HDR-04": "an Accept header other than JSON or XML is accepted (answered in JSON)",
+    "HDR-04": "an Accept of one media type other than JSON or XML is accepted (answered in JSON)",
     "HDR-05": "errors are always JSON, even when only XML is accepted",
     "HDR-07": "userMessage is sent even without X-egain-error-message: yes",
     "QRY-01": "an unsupported query parameter is ignored",

@@ -234,7 +234,7 @@ def read_department(ctx: Context, body: dict[str, Any]) -> str | None:
         return None
     department = as_object(raw if raw is not None else {}, "department")
     name = department.get("name")
-    if name in (None, "") and ctx.breaks.on("UC-01"):
+    if name is None and ctx.breaks.on("UC-01"):
         return None
     name = as_text(name, "department.name", required=True)
     if name not in data.DEPARTMENTS:
@@ -246,7 +246,7 @@ def read_department(ctx: Context, body: dict[str, Any]) -> str | None:
 
 def read_user_alias(ctx: Context, addresses: dict[str, Any], department: str | None) -> data.Alias:
     receiver = addresses.get("receiver")
-    if receiver in (None, "") and ctx.breaks.on("UC-12"):
+    if receiver is None and ctx.breaks.on("UC-12"):
         fallback = next(
             (a for a in data.ALIASES if a.active and a.department in (department, None)), None
         )
@@ -544,7 +544,7 @@ def user_sender(
     ctx: Context, body: dict[str, Any], addresses: dict[str, Any], department: str
 ) -> Sender:
     raw = addresses.get("from")
-    if raw in (None, "") and ctx.breaks.on("UC-03"):
+    if raw is None and ctx.breaks.on("UC-03"):
         return Sender(None, None)
     address = as_text(raw, FROM, required=True) or ""
     if not is_address(address) and not ctx.breaks.on("UC-04"):
