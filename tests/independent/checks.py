@@ -293,9 +293,9 @@ def customer_parts(
     center_raw = email.get("messageCenter")
     center_id = None
     if center_raw is not None:
-        center = as_object(center_raw, "payload.email.messageCenter")
-        if center.get("id") not in (None, ""):
-            center_id = as_id(center.get("id"), MESSAGE_CENTER)
+        center_element = as_object(center_raw, "payload.email.messageCenter")
+        if center_element.get("id") not in (None, ""):
+            center_id = as_id(center_element.get("id"), MESSAGE_CENTER)
     if receiver is None and center_id is None and not ctx.breaks.on("CUS-01"):
         raise missing(MESSAGE_CENTER)
     alias = check_customer_alias(ctx, receiver, customer) if receiver else None
@@ -573,7 +573,7 @@ def read_customer_element(ctx: Context, raw: Any) -> dict[str, Any] | None:
     if element.get("department") is not None and not ctx.breaks.on("UC-08"):
         raise invalid("customer.department")
     kind_raw = element.get("type")
-    kind = "individual"
+    kind: str | None = None
     if kind_raw is not None:
         kind = as_text(as_object(kind_raw, "customer.type").get("value"), "customer.type.value")
         if kind is not None and kind not in CUSTOMER_TYPES:

@@ -240,7 +240,7 @@ def create_app(
     max_body_size_kb: float | None = None,
 ) -> Starlette:
     """The ASGI app; a setting left None keeps its default (PartitionSettings)."""
-    overrides = {
+    overrides: dict[str, Any] = {
         "customer_departmentalization": customer_departmentalization,
         "secure_messaging": secure_messaging,
         "max_email_size_mb": max_email_size_mb,
