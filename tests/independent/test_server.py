@@ -146,3 +146,14 @@ def test_unknown_break_exits_2() -> None:
     )
     assert done.returncode == 2
     assert "NOPE-99" in done.stderr
+
+
+def test_break_and_body_on_201_change_only_what_they_say() -> None:
+    port = free_port()
+    argv = [sys.executable, "-m", "tests.independent.server", "--host", "127.0.0.1"]
+    flags = ["--port", str(port), "--break", "ACT-03", "--body-on-201"]
+    with serve([*argv, *flags], port, health_path="/health") as url:
+        response = post(url, Authorization="Bearer indep-reader-2c9d")
+        assert response.status_code == 201
+        assert response.json() == {"id": response.headers["Location"].rsplit("/", 1)[1]}
+        assert post(url, Authorization="Bearer nobody").status_code == 401
