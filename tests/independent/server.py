@@ -45,6 +45,8 @@ Where the docs are silent, this server makes the other plausible choice than the
 | Accept-Language values | (enum) | exactly the 15 enum values, case-sensitive |
 | missing type / subtype, or no subject/attachments/content | 400 `400-146` | 400 `400-146`, naming `type.value` / `type.subtype.value` / `subject` |
 | customer without receiver or message center | 400 `400-146` | 400 `400-146` `payload.email.messageCenter.id` |
+| check order | business rules in catalog order, size limits last | size limits before the sender lookup; secure messaging (customer) last |
+| read-back `GET /activity/{id}` of an unknown id, other methods there | vendor body | 404 / 405 `text/plain` |
 """
 
 from __future__ import annotations
