@@ -157,3 +157,26 @@ def test_break_and_body_on_201_change_only_what_they_say() -> None:
         assert response.status_code == 201
         assert response.json() == {"id": response.headers["Location"].rsplit("/", 1)[1]}
         assert post(url, Authorization="Bearer nobody").status_code == 401
+
+
+CUS_02_CASES = [((), "Billing"), (("--break", "CUS-02"), "Support")]
+
+
+@pytest.mark.parametrize(("flags", "department"), CUS_02_CASES)
+def test_customer_email_is_filed_under_the_aliass_department(
+    flags: tuple[str, ...], department: str
+) -> None:
+    """Departmentalization off: customer 7000 (Support) writes to the Billing alias."""
+    port = free_port()
+    argv = [sys.executable, "-m", "tests.independent.server", "--port", str(port), *flags]
+    argv += ["--setting", "customer_departmentalization=false"]
+    body = {
+        "type": {"value": "email", "subtype": {"value": "general"}},
+        "subject": "invoice",
+        "payload": {"email": {"emailAddresses": {"receiver": "billing@indie-desk.example"}}},
+    }
+    with serve(argv, port, health_path="/health") as url:
+        response = post(url, body, Authorization="Bearer indep-maria-90b4")
+        assert response.status_code == 201
+        read = requests.get(url + response.headers["Location"], headers=HEADERS, timeout=10)
+        assert read.json()["activity"][0]["department"]["name"] == department
