@@ -37,6 +37,12 @@ PROFILE = Path(__file__).with_name("profile.yaml")
 # Breaks of an item the catalog does not hold as documented: a difference is the right verdict.
 DIFFERENCES = {
     "HDR-03": "a missing header taking its default is inferred: the docs also call it required",
+    "BODY-18": "the v3 docs show no XML: our element form is inferred, so refusing it differs",
+}
+# Breaks that show only with a partition setting in its other position (server and harness).
+SETTINGS: dict[str, dict[str, bool]] = {
+    "CUS-02": {"customer_departmentalization": False},
+    "CUS-15": {"secure_messaging": False},
 }
 
 Scope = MutableMapping[str, Any]
@@ -88,6 +94,8 @@ def judge(rule: str, base_url: str, report_dir: Path, area: str) -> Verdict:
     """One `conformance run` of the broken rule's area, and what it found."""
     argv = ["run", "--target", str(PROFILE), "--base-url", base_url, "--only", "scenarios",
             "--area", area, "--report-dir", str(report_dir)]  # fmt: skip
+    for key, value in SETTINGS.get(rule, {}).items():
+        argv += ["--setting", f"{key}={str(value).lower()}"]
     with contextlib.redirect_stdout(io.StringIO()):
         code = conformance(argv)
     causes = json.loads((report_dir / "results.json").read_text())["root_causes"]
@@ -98,7 +106,8 @@ def judge(rule: str, base_url: str, report_dir: Path, area: str) -> Verdict:
     if rule in DIFFERENCES:
         caught = code == 0 and not deviations and bool(of_rule)
     else:
-        caught = code == 1 and bool(deviations) and all(d.startswith(f"{rule} ") for d in deviations)
+        only_its_own = all(d.startswith(f"{rule} ") for d in deviations)
+        caught = code == 1 and bool(deviations) and only_its_own
     return Verdict(rule, BREAKS[rule], code, deviations, len(of_rule), caught)
 
 
@@ -108,7 +117,7 @@ def run_all(rules: list[str]) -> list[Verdict]:
     verdicts = []
     with serving(switch) as base_url, tempfile.TemporaryDirectory() as tmp:
         for rule in rules:
-            switch.app = create_app(rule)
+            switch.app = create_app(rule, **SETTINGS.get(rule, {}))
             area = catalog.get(rule).area
             verdicts.append(judge(rule, base_url, Path(tmp) / rule, area))
     return verdicts
