@@ -54,6 +54,9 @@ class Rule:
     code: str | None
     effect: str | None
     evidence: dict[str, Level]  # item -> level, every item of evidence.ITEMS that applies
+    # Rules a scenario of this one can only see it through (a new customer's department is
+    # seen only through the department's lookup): breaking those shows here too.
+    observed_through: tuple[str, ...] = ()
 
     def level(self, item: str) -> Level:
         """How sure the docs are of `item` (an item the rule leaves out: as its outcome)."""
@@ -113,6 +116,10 @@ def load_catalog(path: Path | None = None) -> Catalog:
     codes = {str(k): str(v) for k, v in raw.get("codes", {}).items()}
     rules = tuple(_rule(entry, codes) for entry in raw.get("rules", []))
     _check_unique(rule.id for rule in rules)
+    ids = {rule.id for rule in rules}
+    for rule in rules:
+        if unknown := sorted(set(rule.observed_through) - ids):
+            raise ConfigError(f"rule {rule.id}: observed_through names unknown {unknown}")
     choice_codes = frozenset(str(c) for c in raw.get("choice_codes", []))
     if not choice_codes <= set(codes):
         raise ConfigError(f"choice_codes not in codes: {sorted(choice_codes - set(codes))}")
@@ -158,6 +165,7 @@ def _rule(entry: dict[str, Any], codes: dict[str, str]) -> Rule:
         code=code,
         effect=expect.get("effect"),
         evidence=_evidence(entry["evidence"]),
+        observed_through=tuple(entry.get("observed_through", ())),
     )
 
 

@@ -75,6 +75,14 @@ Feature: The request body
       | a number          | 42                                      |
 
   @BODY-03
+  Scenario: The body is one activity, not a list of two valid ones
+    Given the actor is a user
+    And a valid request body
+    And two copies of that body are sent as one list
+    When the request is sent
+    Then the request is refused with status 400 and code "400-152"
+
+  @BODY-03
   Scenario: An XML body is one activity, not a list of them
     Given the actor is a user
     And the body is sent as XML

@@ -55,6 +55,7 @@ class ScenarioContext:
     response: requests.Response | None = None
     stored: dict[str, Any] | None = None
     stored_body: Any = None  # the whole read-back answer the stored activity came from
+    earlier: list[dict[str, Any]] = field(default_factory=list)  # activities read, in order
     relies_on: Level = Level.DOCUMENTED  # the scenario's own tag: @inferred or @choice
     findings: list[Finding] = field(default_factory=list)
 
@@ -77,9 +78,17 @@ class ScenarioContext:
         actual: Any = "",
         message: str = "",
         level: Level | None = None,
+        rule_id: str | None = None,
     ) -> None:
-        """Record an expected item the target answered otherwise; the scenario goes on."""
-        rule_id, stated = self._level(item)
+        """Record an expected item the target answered otherwise; the scenario goes on.
+
+        `rule_id` names the rule an item belongs to whatever the scenario's own tag (the error's
+        media type is HDR-05's in every scenario that checks it), so that breaking one fact shows
+        under one rule."""
+        if rule_id is None:
+            rule_id, stated = self._level(item)
+        else:
+            stated = self.catalog.get(rule_id).level(item)
         self.findings.append(
             Finding(
                 rule_id=rule_id,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from pytest_bdd import given, parsers
 
 from conformance import requests_builder as build
@@ -77,6 +79,12 @@ def request_omits(ctx: ScenarioContext, path: str) -> None:
 def request_body_is(ctx: ScenarioContext, value: str) -> None:
     """A whole body that is not an activity object: a JSON literal, sent as it is."""
     ctx.body = resolve(ctx, value)
+
+
+@given("two copies of that body are sent as one list")
+def request_body_twice(ctx: ScenarioContext) -> None:
+    """Two valid activities in one body: only a server that reads just one would accept it."""
+    ctx.body = [ctx.body, copy.deepcopy(ctx.body)]
 
 
 @given("the raw body is:")

@@ -127,11 +127,14 @@ def error_is(ctx: ScenarioContext, kind: str) -> None:
     error_body(ctx)
     actual = checks.media_type(ctx.last_response())
     if (actual in checks.XML_TYPES) != (kind == "XML"):
+        wanted = "application/xml" if kind == "XML" else "application/json"
         ctx.miss(
             "media",
-            f"the error is {actual or 'untyped'}, expected {kind}",
+            # worded as the trait words it (checks.error_problems): one fact, one root cause
+            f"an error answered as {actual or '(no Content-Type)'} where Accept asks for {wanted}",
             expected=kind,
             actual=actual,
+            rule_id="HDR-05",  # the media type is HDR-05's, whichever rule refused
         )
 
 
@@ -236,6 +239,7 @@ def stored(
             actual=response.status_code,
         )
     ctx.stored = _one_activity(ctx, spec_checks, traits, client, response.content, activity_id)
+    ctx.earlier.append(ctx.stored)
     return ctx.stored
 
 
@@ -299,6 +303,26 @@ def stored_equal(
             expected=expected,
             actual=actual,
             message=f"the stored activity has {path} = {actual!r}, expected {expected!r}",
+        )
+
+
+@then(parsers.re(r'the stored activity has "(?P<path>[^"]+)" other than (?P<value>.+)'))
+def stored_other_than(
+    ctx: ScenarioContext,
+    client: ApiClient,
+    spec_checks: checks.SpecChecks,
+    traits: TraitLog,
+    path: str,
+    value: str,
+) -> None:
+    unexpected = resolve(ctx, value)
+    actual = build.get_path(stored(ctx, client, spec_checks, traits), path)
+    if actual in (None, "", {}, []) or same(actual, unexpected):
+        ctx.miss(
+            "effect",
+            f"the stored {path} is the one it should not be",
+            expected=f"anything but {unexpected!r}",
+            actual=actual,
         )
 
 

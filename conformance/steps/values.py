@@ -9,6 +9,7 @@ the fresh email address              the one made last in this scenario
 <N> characters of "<c>"              a string of N times the character c
 <N> attachments                      an attachments element, cycling data.attachments
 the value sent in "<dotted.path>"    what the request body holds there
+the first activity's "<dotted.path>" what the first activity read back in this scenario holds
 the configured custom attributes     data.custom_attributes: the text one and the enumeration
                                      one with its allowed value
 the custom enumeration attribute with the value "<v>"
@@ -35,6 +36,7 @@ CHARACTERS = re.compile(r"(?P<n>\d+) characters")
 CHARACTERS_OF = re.compile(r'(?P<n>\d+) characters of "(?P<char>[^"])"')
 ATTACHMENTS = re.compile(r"(?P<n>\d+) attachments")
 SENT_VALUE = re.compile(r'the value sent in "(?P<path>[^"]+)"')
+FIRST_READ = re.compile(r'the first activity\'s "(?P<path>[^"]+)"')
 ENUM_VALUE = re.compile(r'the custom enumeration attribute with the value "(?P<value>[^"]*)"')
 ENUM_VALUES = re.compile(
     r'the custom enumeration attribute with its allowed value and "(?P<value>[^"]*)"'
@@ -69,6 +71,10 @@ def resolve(ctx: ScenarioContext, text: str) -> Any:
         return build.attachments(need(ctx.profile, "data.attachments"), int(match["n"]))
     if match := SENT_VALUE.fullmatch(text):
         return build.get_path(ctx.body, match["path"])
+    if match := FIRST_READ.fullmatch(text):
+        if not ctx.earlier:
+            raise ValueError("no activity was read back before the first activity's value")
+        return build.get_path(ctx.earlier[0], match["path"])
     if text == "the configured custom attributes":
         return [
             _attribute(ctx.need("data.custom_attributes.text"), "conformance"),

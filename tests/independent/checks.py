@@ -154,6 +154,9 @@ def resolve_query(ctx: Context, params: list[tuple[str, str]]) -> None:
     if target is None:
         raise ApiError("400-244", "customer")
     granted = value in data.GRANTS.get(ctx.actor.id, ()) or value == ctx.actor.id
+    if granted and ctx.settings.customer_departmentalization:
+        own = ctx.store.customers[ctx.actor.id]
+        granted = target.department == own.department  # grants stay within one department
     if not granted and not ctx.breaks.on("GRT-02"):
         raise ApiError("400-244", "customer")
     ctx.on_behalf_of = target
@@ -410,7 +413,7 @@ def read_content(ctx: Context, raw: Any) -> dict[str, str]:
             raise invalid("payload.email.content")
         stored[key] = value
     if ctx.breaks.on("BODY-12") and "html" in stored and "text" not in stored:
-        raise missing("payload.email.content.text")
+        return {"text": stored["html"]}  # html alone is kept, but as text
     return stored
 
 
@@ -555,7 +558,7 @@ def user_sender(
     found = ctx.store.customers_with_email(address, lookup)
     if found and not (ctx.breaks.on("UC-09") and element is not None):
         owner = found[0]
-        if ctx.breaks.on("UC-05"):
+        if ctx.breaks.on("UC-05") and element is None:
             owner = next((c for c in ctx.store.customers.values() if c.id != owner.id), owner)
         return Sender(owner.id, address)
     if element is None and not ctx.breaks.on("UC-07"):

@@ -97,6 +97,7 @@ UPLOADS = (
     Upload("c0ffee00-1111-4aaa-8bbb-000000000001", "receipt.pdf", 30_000),
     Upload("c0ffee00-1111-4aaa-8bbb-000000000002", "photo.jpg", 5_000),
     Upload("c0ffee00-1111-4aaa-8bbb-000000000003", "video.mov", 9 * 1024 * 1024),
+    Upload("c0ffee00-1111-4aaa-8bbb-000000000004", "backup.zip", 8 * 1024 * 1024 - 16 * 1024),
 )
 
 TOKENS = {
@@ -106,7 +107,7 @@ TOKENS = {
     "indep-maria-90b4": Actor("customer", "7000"),
 }
 
-GRANTS = {"7000": ("7001", "7002")}
+GRANTS = {"7000": ("7001", "7002", "7004")}  # 7004 is of Billing: counts only when shared
 
 
 def initial_customers() -> list[Customer]:

@@ -5,7 +5,8 @@
 For every break of `tests.independent.breaks.BREAKS`, the server (in a thread of this process,
 on a free loopback port) is swapped for one with that break, and `conformance run` checks the
 broken rule's area in vendor mode. A break is *caught* when the run exits 1 with deviations that
-name the broken rule and no other. A few breaks change an item the catalog only infers; the
+name the broken rule and no other (but rules the catalog says are `observed_through` it). A few
+breaks change an item the catalog only infers; the
 harness must report those as a difference of that rule, and nothing more (DIFFERENCES).
 Prints one line per break and "caught N of M".
 """
@@ -26,11 +27,11 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
-from tests.independent.breaks import BREAKS
-from tests.independent.server import create_app
 
 from conformance.catalog import load_catalog
 from conformance.cli import main as conformance
+from tests.independent.breaks import BREAKS
+from tests.independent.server import create_app
 from tests.support import BASE_PATH, free_port
 
 PROFILE = Path(__file__).with_name("profile.yaml")
@@ -90,7 +91,7 @@ def serving(switch: Switch) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-def judge(rule: str, base_url: str, report_dir: Path, area: str) -> Verdict:
+def judge(rule: str, base_url: str, report_dir: Path, area: str, seen_in: set[str]) -> Verdict:
     """One `conformance run` of the broken rule's area, and what it found."""
     argv = ["run", "--target", str(PROFILE), "--base-url", base_url, "--only", "scenarios",
             "--area", area, "--report-dir", str(report_dir)]  # fmt: skip
@@ -106,7 +107,7 @@ def judge(rule: str, base_url: str, report_dir: Path, area: str) -> Verdict:
     if rule in DIFFERENCES:
         caught = code == 0 and not deviations and bool(of_rule)
     else:
-        only_its_own = all(d.startswith(f"{rule} ") for d in deviations)
+        only_its_own = all(d.split(" ", 1)[0] in seen_in for d in deviations)
         caught = code == 1 and bool(deviations) and only_its_own
     return Verdict(rule, BREAKS[rule], code, deviations, len(of_rule), caught)
 
@@ -118,8 +119,9 @@ def run_all(rules: list[str]) -> list[Verdict]:
     with serving(switch) as base_url, tempfile.TemporaryDirectory() as tmp:
         for rule in rules:
             switch.app = create_app(rule, **SETTINGS.get(rule, {}))
+            seen_in = {rule, *(r.id for r in catalog.rules if rule in r.observed_through)}
             area = catalog.get(rule).area
-            verdicts.append(judge(rule, base_url, Path(tmp) / rule, area))
+            verdicts.append(judge(rule, base_url, Path(tmp) / rule, area, seen_in))
     return verdicts
 
 
