@@ -25,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from conformance import yamldoc
 from conformance.errors import ConfigError
 from conformance.results import CheckResult
 
@@ -61,10 +62,10 @@ class BaselineDiff:
 def load_baseline(path: Path) -> tuple[KnownDeviation, ...]:
     """Read a baseline file; a missing or malformed one is a ConfigError."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yamldoc.parse(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ConfigError(f"baseline {path}: file not found") from exc
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError, yamldoc.YAMLError) as exc:
         raise ConfigError(f"baseline {path}: cannot read: {exc}") from exc
     entries = raw.get("deviations") if isinstance(raw, Mapping) else raw
     if entries is None:

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from conformance import yamldoc
 from conformance.errors import ConfigError
 from conformance.evidence import ITEM_DEFAULTS, ITEMS, Level
 
@@ -110,8 +109,8 @@ def load_catalog(path: Path | None = None) -> Catalog:
     """Read and check the catalog; a malformed one is a ConfigError naming the entry."""
     path = path or default_path()
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        raw = yamldoc.parse(path.read_text(encoding="utf-8"))
+    except (OSError, yamldoc.YAMLError) as exc:
         raise ConfigError(f"cannot read rule catalog {path}: {exc}") from exc
     codes = {str(k): str(v) for k, v in raw.get("codes", {}).items()}
     rules = tuple(_rule(entry, codes) for entry in raw.get("rules", []))

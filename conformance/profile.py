@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-
+from conformance import yamldoc
 from conformance.errors import ConfigError
 
 
@@ -232,8 +231,8 @@ def _read_yaml(path: Path) -> Mapping[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"profile {path}: cannot read: {exc}") from exc
     try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+        raw = yamldoc.parse(text)
+    except yamldoc.YAMLError as exc:
         raise ConfigError(f"profile {path}: not valid YAML: {exc}") from exc
     if not isinstance(raw, Mapping):
         raise ConfigError(f"profile {path}: expected a mapping of keys at the top level")

@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import requests
-import yaml
 from defusedxml import ElementTree
 from openapi_schema_validator import OAS30Validator
 
+from conformance import yamldoc
 from conformance.errors import ConfigError
 from conformance.evidence import Level
 
@@ -87,8 +87,8 @@ def _problem(error: Any) -> str:
 @functools.cache
 def load_spec_checks(path: Path) -> SpecChecks:
     try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        spec = yamldoc.parse(path.read_text(encoding="utf-8"))
+    except (OSError, yamldoc.YAMLError) as exc:
         raise ConfigError(f"cannot read the spec {path}: {exc}") from exc
     if not isinstance(spec, Mapping):
         raise ConfigError(f"spec {path}: not an OpenAPI document")

@@ -1,6 +1,6 @@
 """The mutation suite: the independent server with one documented fact broken, once per break.
 
-    python -m tests.independent.mutations [--json] [--only RULE_ID ...]
+    python -m tests.independent.mutations [--json] [--only RULE_ID ...] [--workers N]
 
 For every break of `tests.independent.breaks.BREAKS`, the server (in a thread of this process,
 on a free loopback port) is swapped for one with that break, and `conformance run` checks the
@@ -17,6 +17,7 @@ import argparse
 import contextlib
 import io
 import json
+import subprocess
 import sys
 import tempfile
 import threading
@@ -32,9 +33,10 @@ from conformance.catalog import load_catalog
 from conformance.cli import main as conformance
 from tests.independent.breaks import BREAKS
 from tests.independent.server import create_app
-from tests.support import BASE_PATH, free_port
+from tests.support import BASE_PATH, ROOT, free_port
 
 PROFILE = Path(__file__).with_name("profile.yaml")
+WORKER_TIMEOUT_S = 420
 # Breaks of an item the catalog does not hold as documented: a difference is the right verdict.
 DIFFERENCES = {
     "HDR-03": "a missing header taking its default is inferred: the docs also call it required",
@@ -125,13 +127,33 @@ def run_all(rules: list[str]) -> list[Verdict]:
     return verdicts
 
 
+def run_in_workers(rules: list[str], workers: int) -> list[Verdict]:
+    """The breaks shared out between `workers` processes of this module (one core each)."""
+    shares = [rules[i::workers] for i in range(workers)]
+    argv = [sys.executable, "-m", "tests.independent.mutations", "--json", "--only"]
+    procs = [
+        subprocess.Popen([*argv, *share], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for share in shares
+        if share
+    ]
+    verdicts: dict[str, Verdict] = {}
+    for proc in procs:
+        out, err = proc.communicate(timeout=WORKER_TIMEOUT_S)
+        if not out.strip():
+            raise RuntimeError(f"a mutation worker failed: {err.decode(errors='replace')[-2000:]}")
+        for item in json.loads(out.decode().strip().splitlines()[-1]):
+            verdicts[item["rule"]] = Verdict(**{**item, "deviations": tuple(item["deviations"])})
+    return [verdicts[rule] for rule in rules]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.independent.mutations")
     parser.add_argument("--json", action="store_true", help="print the verdicts as JSON")
     parser.add_argument("--only", nargs="*", metavar="RULE_ID", help="these breaks only")
+    parser.add_argument("--workers", type=int, default=1, help="processes to share the breaks")
     args = parser.parse_args(argv)
     rules = args.only or list(BREAKS)
-    verdicts = run_all(rules)
+    verdicts = run_all(rules) if args.workers <= 1 else run_in_workers(rules, args.workers)
     if args.json:
         print(json.dumps([asdict(v) for v in verdicts]))
     else:
