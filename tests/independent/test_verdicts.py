@@ -115,3 +115,15 @@ def test_the_mutation_suite_catches_every_documented_break_under_its_own_rule() 
     assert not missed, missed
     assert proc.returncode == 0
     assert f"caught {len(BREAKS)} of {len(BREAKS)}" in proc.stderr
+
+
+def test_a_stage_that_mostly_ended_at_one_gate_says_so(tmp_path: Path) -> None:
+    """The mock's profile against the independent server: none of its tokens is known there."""
+    with independent() as base:
+        code, results = run(base, tmp_path, "--only", "scenarios",
+                            profile=ROOT / "mock_server" / "data" / "profile.yaml")  # fmt: skip
+    assert code == 1
+    [warning] = results["warnings"]
+    assert "scenarios tested almost nothing" in warning and "authentication gate (401)" in warning
+    assert "check tokens in the profile" in warning
+    assert "tested almost nothing" in (tmp_path / "report.html").read_text()
