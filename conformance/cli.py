@@ -558,22 +558,25 @@ def _list_causes(result: RunResult, diff: baselines.BaselineDiff | None, display
     from conformance.report.render import group_rows
 
     rows = group_rows(result, diff, True) + group_rows(result, diff, False)
-    for row in rows[:LISTED_FAILURES]:
-        finding = row["group"].finding
-        tag = (
-            "KNOWN"
-            if row["known"]
-            else ("DEVIATION" if row["group"].is_deviation else "DIFFERENCE")
-        )
-        checks = len(row["group"].checks)
-        display.line(
-            f"{tag} {finding.rule_id} {finding.item}: {finding.cause} "
-            f"({checks} check{'s' if checks != 1 else ''}, {row['group'].exchanges} exchanges)"
-        )
-    if len(rows) > LISTED_FAILURES:
-        display.line(f"... and {len(rows) - LISTED_FAILURES} more (see the report)")
-    for check in [c for c in result.checks if c.outcome == Outcome.ERROR][:LISTED_FAILURES]:
-        display.line(f"ERROR {','.join(check.rule_ids) or '-'} {check.name}: {check.message[:120]}")
+    lines = [_cause_line(row) for row in rows] + [
+        f"ERROR {','.join(c.rule_ids) or '-'} {c.name}: {c.message[:120]}"
+        for c in result.checks
+        if c.outcome == Outcome.ERROR
+    ]
+    for line in lines[:LISTED_FAILURES]:
+        display.line(line)
+    if len(lines) > LISTED_FAILURES:
+        display.line(f"... and {len(lines) - LISTED_FAILURES} more (see the report)")
+
+
+def _cause_line(row: dict[str, Any]) -> str:
+    group = row["group"]
+    tag = "KNOWN" if row["known"] else ("DEVIATION" if group.is_deviation else "DIFFERENCE")
+    checks = len(group.checks)
+    return (
+        f"{tag} {group.finding.rule_id} {group.finding.item}: {group.finding.cause} "
+        f"({checks} check{'s' if checks != 1 else ''}, {group.exchanges} exchanges)"
+    )
 
 
 def _shown(path: Path) -> str:

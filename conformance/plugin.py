@@ -171,6 +171,45 @@ def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, sce
     request.node.stash[SCENARIO_NAME] = scenario.name
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> bool | None:
+    """Once the run's breaker is open, a scenario is not run at all: it would send nothing.
+
+    It is recorded as an error, "not sent", as a scenario whose request the breaker refused is;
+    running it only to be refused cost a stopped run most of its time."""
+    breaker = item.config.stash.get(BREAKER, None)
+    if breaker is None or not breaker.open:
+        return None
+    breaker.refused += 1
+    item.config.stash[RESULTS].append(_not_sent(item, f"{breaker.tripped}; not sent"))
+    return True
+
+
+def _not_sent(item: pytest.Item, message: str) -> CheckResult:
+    catalog = item.config.stash[CATALOG]
+    rule_ids = rule_ids_of(item, catalog)
+    name = _unrun_name(item)
+    return CheckResult(
+        id=item.nodeid,
+        kind="scenario",
+        name=name,
+        outcome=Outcome.ERROR,
+        rule_ids=rule_ids,
+        area=catalog.get(rule_ids[0]).area if rule_ids else "",
+        message=message,
+        fingerprint=f"{','.join(rule_ids)}:{name}",
+    )
+
+
+def _unrun_name(item: pytest.Item) -> str:
+    """A scenario's name without running it: pytest-bdd's docstring ("Feature: Scenario") and,
+    for an outline, the example's id."""
+    doc = str(getattr(getattr(item, "obj", None), "__doc__", "") or "")
+    name = doc.split(": ", 1)[-1] or item.name
+    callspec = getattr(item, "callspec", None)
+    return f"{name} [{callspec.id}]" if callspec is not None else name
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     report = yield

@@ -202,8 +202,20 @@ Feature: Elements for users and client applications
     Then the response is 201 Created with a Location
     And the stored activity has "customer.id" equal to the profile's existing_customer_id
 
+  # Seen through UC-07's refusal: without a customer element, an unknown address is refused.
+  @UC-10
+  Scenario: With departmentalization on, an address known only in another department needs a customer element
+    Given the target runs with customer departmentalization on
+    And the actor is a user
+    And a valid request body
+    And the request sets "payload.email.emailAddresses.from" to the profile's other_department_customer_email
+    And the request omits "customer"
+    When the request is sent
+    Then the request is refused with status 400 and code "400-146"
+    And the error names the attribute "customer"
+
   # With a customer element: the address counts as unknown, so a new customer is made for it
-  # (not refused for want of the element: that is UC-07's to say).
+  # (this one does not lean on UC-07's refusal).
   @UC-10
   Scenario: With departmentalization on, an address known only in another department is unknown
     Given the target runs with customer departmentalization on
