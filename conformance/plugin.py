@@ -186,8 +186,7 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
 
 
 def _not_sent(item: pytest.Item, message: str) -> CheckResult:
-    catalog = item.config.stash[CATALOG]
-    rule_ids = rule_ids_of(item, catalog)
+    rule_ids, area = _rules_and_area(item)
     name = _unrun_name(item)
     return CheckResult(
         id=item.nodeid,
@@ -195,7 +194,7 @@ def _not_sent(item: pytest.Item, message: str) -> CheckResult:
         name=name,
         outcome=Outcome.ERROR,
         rule_ids=rule_ids,
-        area=catalog.get(rule_ids[0]).area if rule_ids else "",
+        area=area,
         message=message,
         fingerprint=f"{','.join(rule_ids)}:{name}",
     )
@@ -228,11 +227,17 @@ def _stop_if_unreachable(item: pytest.Item, call: pytest.CallInfo[None]) -> None
             item.session.shouldstop = f"target unreachable: {excinfo.value}"
 
 
-def _check_result(item: pytest.Item) -> CheckResult:
+def _rules_and_area(item: pytest.Item) -> tuple[tuple[str, ...], str]:
+    """The scenario's rule ids (catalog order) and its area (its tag, else its first rule's)."""
     catalog = item.config.stash[CATALOG]
     rule_ids = rule_ids_of(item, catalog)
     names = {mark.name for mark in item.iter_markers()}
     area = next((a for a in AREAS if a in names), catalog.get(rule_ids[0]).area if rule_ids else "")
+    return rule_ids, area
+
+
+def _check_result(item: pytest.Item) -> CheckResult:
+    rule_ids, area = _rules_and_area(item)
     name = item.stash.get(SCENARIO_NAME, item.name)
     ctx = item.stash.get(CONTEXT, None)
     outcome, message = _verdict(item.stash[REPORTS], ctx)

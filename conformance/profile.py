@@ -64,7 +64,6 @@ class Data:
     existing_customer_email: str | None = None
     existing_customer_id: str | None = None
     other_department_customer_email: str | None = None
-    other_department_customer_id: str | None = None
     other_department_customer_email_2: str | None = None
     granted_customer: str | None = None
     granted_customer_email: str | None = None
