@@ -98,7 +98,8 @@ def judge(rule: str, base_url: str, report_dir: Path, area: str) -> Verdict:
     if rule in DIFFERENCES:
         caught = code == 0 and not deviations and bool(of_rule)
     else:
-        caught = code == 1 and bool(deviations) and all(d.startswith(f"{rule} ") for d in deviations)
+        own = all(d.startswith(f"{rule} ") for d in deviations)
+        caught = code == 1 and bool(deviations) and own
     return Verdict(rule, BREAKS[rule], code, deviations, len(of_rule), caught)
 
 

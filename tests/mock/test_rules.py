@@ -336,8 +336,11 @@ def _(api: Api) -> None:
 
 @check("UC-15")
 def _(api: Api) -> None:
-    for value in ("yes", "true", 1):
+    for value in ("yes", "TRUE", "True", "", 1, 0, {}, ["true"]):
         expect_rule(api, api.create(user_body(secure=value)), "UC-15", "secure")
+    # 'Must be "true" or "false"': the strings the seed quotes mean what the booleans do
+    assert api.activity(api.create(user_body(secure="true")))["secure"] is True
+    assert api.activity(api.create(user_body(secure="false")))["secure"] is False
 
 
 @check("UC-16")
