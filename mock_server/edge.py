@@ -32,13 +32,15 @@ from mock_server.pipeline import ClientDisconnected
 
 logger = logging.getLogger("mock_server")
 VARY_ORIGIN = (b"vary", b"Origin")
+# Statuses the vendor does not document for the create, kept where none it documents fits:
+# 404 (no such path), 405 (another method). A too-large body or an unreadable Content-Type
+# raised by a lower layer is the documented 400 400-152 requestBody, as the pipeline answers.
 _STATUS_CODES = {
     404: ("404-100", None),
     405: ("405-100", "PRT-01"),
     406: ("406-101", "HDR-04"),
-    413: ("413-100", "LIM-03"),
-    415: ("415-100", "HDR-06"),
 }
+_AS_REQUEST_BODY = {413: "LIM-03", 415: "HDR-06"}
 
 
 class Edge:
@@ -121,6 +123,8 @@ def _as_api_error(scope: Scope, headers: Headers, exc: Exception) -> ApiError:
         return ApiError(401, "401-101", (), auth_rule)
     if isinstance(exc, ClientDisconnected):
         return ApiError(400, "400-152", ("requestBody",), "PRT-03")
+    if isinstance(exc, HTTPException | ProblemException) and status in _AS_REQUEST_BODY:
+        return ApiError(400, "400-152", ("requestBody",), _AS_REQUEST_BODY[status])
     if isinstance(exc, HTTPException | ProblemException) and status in _STATUS_CODES:
         code, rule_id = _STATUS_CODES[status]
         return ApiError(status, code, (), rule_id)

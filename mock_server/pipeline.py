@@ -1,6 +1,7 @@
 """Steps 3 to 8 of the check order, as one ASGI middleware in place of Connexion's validation.
 
-Connexion would refuse a wrong Content-Type (415) before the privilege and query checks, would
+Connexion would refuse a wrong Content-Type (415, a status the vendor does not document for this
+operation) before the privilege and query checks, would
 not read XML, and answers in problem+json; the vendor order and codes need all of it in one
 place. This middleware runs right after routing (step 1) and security (step 2), reads the body
 once with a size cap, and hands a `Submission` to the handler through the connexion context.
@@ -84,10 +85,10 @@ class VendorChecks:
         limit = self.services.store.partition.max_email_bytes
         declared = headers.get("content-length", "")
         if declared.isdecimal() and int(declared) > limit:
-            raise ApiError(413, "413-100", (), "LIM-03")
+            raise invalid(REQUEST_BODY, "LIM-03")  # a documented status: 400, not 413
         kind = negotiation.body_format(headers.get("content-type"))
         if kind is None:
-            raise ApiError(415, "415-100", (), "HDR-06")
+            raise invalid(REQUEST_BODY, "HDR-06")  # a documented status: 400, not 415
         raw = await _read(receive, limit)
         if not raw.strip():
             raise ApiError(400, "400-264", (), "BODY-01")
@@ -119,7 +120,7 @@ def _context(scope: Scope) -> dict[str, Any]:
 
 
 async def _read(receive: Receive, limit: int) -> bytes:
-    """The whole body, refused with 413 as soon as it grows past `limit`."""
+    """The whole body, refused (400 400-152 requestBody) as soon as it grows past `limit`."""
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -129,7 +130,7 @@ async def _read(receive: Receive, limit: int) -> bytes:
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
-            raise ApiError(413, "413-100", (), "LIM-03")
+            raise invalid(REQUEST_BODY, "LIM-03")
         chunks.append(chunk)
         if not message.get("more_body", False):
             return b"".join(chunks)

@@ -24,7 +24,7 @@ SPEC = ROOT / "openapi" / "openapi.yaml"
 RULES = ROOT / "openapi" / "rules.yaml"
 POST_PATH = "/activity/email/general"
 READ_PATH = "/activity/{id}"
-ERROR_STATUSES = ("400", "401", "403", "404", "405", "406", "413", "415", "500")
+ERROR_STATUSES = ("400", "401", "403", "404", "405", "406", "500")
 
 Json = dict[str, Any]
 

@@ -93,9 +93,10 @@ def _(api: Api) -> None:
 def _(api: Api) -> None:
     for media in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data"):
         response = api.create(None, headers={"Content-Type": media})
-        expect_rule(api, response, "HDR-06")
+        expect_rule(api, response, "HDR-06", "requestBody")
     # An empty Content-Type is not a missing one (HDR-03): it names no readable media type.
-    expect_rule(api, api.create(user_body(), headers={"Content-Type": ""}), "HDR-06")
+    empty = api.create(user_body(), headers={"Content-Type": ""})
+    expect_rule(api, empty, "HDR-06", "requestBody")
 
 
 @check("HDR-07")
@@ -709,7 +710,7 @@ def _(api: Api) -> None:
 def _(api: Api) -> None:
     api.reset(max_email_size_mb=0.01)  # 10 KiB
     big = user_body(payload__email__content={"text": "a" * 11_000})
-    expect_rule(api, api.create(big), "LIM-03")
+    expect_rule(api, api.create(big), "LIM-03", "requestBody")
 
     def chunks():  # no Content-Length: the cap applies while reading
         yield b'{"subject": "'
@@ -720,7 +721,7 @@ def _(api: Api) -> None:
     streamed = api.session.post(api.base + "/activity/email/general", data=chunks(),
                                 headers={"Authorization": f"Bearer {USER}",
                                          "Content-Type": "application/json"})  # fmt: skip
-    expect_rule(api, streamed, "LIM-03")
+    expect_rule(api, streamed, "LIM-03", "requestBody")
 
 
 # ------------------------------------------------------------------ effects
