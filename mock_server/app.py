@@ -28,6 +28,7 @@ from mock_server.data import load_seed
 from mock_server.edge import Edge
 from mock_server.errors import CodeBook
 from mock_server.extensions import MockRoutes
+from mock_server.faults import Controls, ErrorBook
 from mock_server.handlers import Handlers
 from mock_server.observe import Journal
 from mock_server.once import (
@@ -54,11 +55,13 @@ def create_app(settings: MockSettings, store: Store | None = None) -> AsyncApp:
     spec = load_spec(settings.spec_file)
     services = Services(store, BodyValidator(request_schema(spec)))
     log = RequestLog(settings.request_log_size)
+    controls = Controls(ErrorBook(spec, "/activity/email/general"), settings.latency)
     edge = functools.partial(
         Edge,
         journal=Journal(log, quiet=settings.quiet),
         codes=CodeBook.load(settings.rules_file),
         cors=_cors_options(settings),
+        controls=controls,
     )
     app = AsyncApp(
         __name__,
@@ -74,7 +77,7 @@ def create_app(settings: MockSettings, store: Store | None = None) -> AsyncApp:
         resolver=_resolver(handlers),
         validate_responses=settings.validate_responses,
     )
-    for rule, view, methods in MockRoutes(store, log).routes():
+    for rule, view, methods in MockRoutes(store, log, controls).routes():
         app.add_url_rule(rule, view.__name__, view, methods=methods)
     return app
 
@@ -112,7 +115,7 @@ def _cors_options(settings: MockSettings) -> dict[str, Any]:
     )
     return {
         **origins,
-        "allow_methods": ["GET", "POST", "OPTIONS"],
+        "allow_methods": ["GET", "POST", "DELETE", "OPTIONS"],
         "allow_headers": ["*"],
         "expose_headers": ["Location"],
         "max_age": 600,

@@ -167,6 +167,7 @@ class RequestRecord(NamedTuple):
     rule_id: str | None
     duration_ms: float
     at: float  # seconds since the epoch
+    forced: str | None = None  # what forced or delayed the answer (mock_server/faults.py)
 
     def as_json(self) -> dict[str, Any]:
         """The /mock/requests item; `time` is ISO 8601 UTC to the millisecond."""

@@ -180,7 +180,9 @@ def test_health_state_and_request_log(api: Api) -> None:
     assert [(r["status"], r["code"], r["rule_id"]) for r in log] == [
         (400, "400-152", "UC-02"), (201, None, None)]  # fmt: skip
     assert log[0]["method"] == "POST" and log[0]["path"].endswith("/activity/email/general")
-    assert set(log[0]) == {"method", "path", "status", "code", "rule_id", "duration_ms", "time"}
+    assert set(log[0]) == {"method", "path", "status", "code", "rule_id", "duration_ms", "time",
+                           "forced"}  # fmt: skip
+    assert log[0]["forced"] is None
     logged_at = datetime.fromisoformat(log[0]["time"])
     assert logged_at.utcoffset() == timedelta(0)
     assert abs((datetime.now(UTC) - logged_at).total_seconds()) < 60
