@@ -49,6 +49,12 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         default=_env_latency(env),
         help="delay every vendor request: MS (e.g. 200) or a range MIN-MAX (e.g. 100-400)",
     )
+    p.add_argument(
+        "--token-lifetime",
+        type=_lifetime,
+        default=_env_lifetime(env),
+        help="seconds an issued OAuth token lives (default 3600); then 401 401-101",
+    )
     _switch(p, "validate-responses", env, default=True)
     p.add_argument(
         "--quiet",
@@ -74,6 +80,22 @@ def _env_latency(env: Mapping[str, str]) -> Latency | None:
         return Latency.parse(raw)
     except ValueError as exc:
         raise SystemExit(f"mock-server: MOCK_LATENCY: {exc}") from exc
+
+
+def _lifetime(text: str) -> int:
+    if not text.strip().isdecimal() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"token lifetime {text!r} is not a whole number >= 1")
+    return int(text)
+
+
+def _env_lifetime(env: Mapping[str, str]) -> int:
+    raw = env.get("MOCK_TOKEN_LIFETIME")
+    if raw is None:
+        return MockSettings.token_lifetime_seconds
+    try:
+        return _lifetime(raw)
+    except argparse.ArgumentTypeError as exc:
+        raise SystemExit(f"mock-server: MOCK_TOKEN_LIFETIME: {exc}") from exc
 
 
 def _env_name(flag: str) -> str:
@@ -126,6 +148,7 @@ def settings_from(argv: Sequence[str] | None, env: Mapping[str, str]) -> MockSet
         validate_responses=args.validate_responses,
         quiet=args.quiet,
         latency=args.latency,
+        token_lifetime_seconds=args.token_lifetime,
     )
 
 

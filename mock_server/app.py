@@ -30,6 +30,7 @@ from mock_server.errors import CodeBook
 from mock_server.extensions import MockRoutes
 from mock_server.faults import Controls, ErrorBook
 from mock_server.handlers import Handlers
+from mock_server.oauth import OAuthRoutes, origin_check
 from mock_server.observe import Journal
 from mock_server.once import (
     CachedAsyncApi,
@@ -46,7 +47,8 @@ from mock_server.validation import BodyValidator, load_spec, request_schema
 def build_store(settings: MockSettings) -> Store:
     """The store for these settings: the data file, with flags overriding its settings block."""
     seed = load_seed(settings.data_file)
-    return Store(seed, resolve_partition(settings, seed.partition))
+    partition = resolve_partition(settings, seed.partition)
+    return Store(seed, partition, token_lifetime=settings.token_lifetime_seconds)
 
 
 def create_app(settings: MockSettings, store: Store | None = None) -> AsyncApp:
@@ -77,7 +79,8 @@ def create_app(settings: MockSettings, store: Store | None = None) -> AsyncApp:
         resolver=_resolver(handlers),
         validate_responses=settings.validate_responses,
     )
-    for rule, view, methods in MockRoutes(store, log, controls).routes():
+    oauth = OAuthRoutes(store, origin_check(settings.cors_origins))
+    for rule, view, methods in MockRoutes(store, log, controls, oauth).routes():
         app.add_url_rule(rule, view.__name__, view, methods=methods)
     return app
 

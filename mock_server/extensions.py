@@ -13,8 +13,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from mock_server.faults import Controls, control_error
+from mock_server.oauth import OAuthRoutes
 from mock_server.settings import PartitionSettings
-from mock_server.store import TOKEN_LIFETIME_SECONDS, RequestLog, Store
+from mock_server.store import RequestLog, Store
 
 DEFAULT_LIMIT = 50
 
@@ -22,10 +23,13 @@ DEFAULT_LIMIT = 50
 class MockRoutes:
     """Starlette endpoints bound to one app's store and request log."""
 
-    def __init__(self, store: Store, log: RequestLog, controls: Controls) -> None:
+    def __init__(
+        self, store: Store, log: RequestLog, controls: Controls, oauth: OAuthRoutes
+    ) -> None:
         self.store = store
         self.log = log
         self.controls = controls
+        self.oauth = oauth
 
     def routes(self) -> list[tuple[str, Any, list[str]]]:
         return [
@@ -34,6 +38,7 @@ class MockRoutes:
             ("/mock/state", self.state, ["GET"]),
             ("/mock/requests", self.requests, ["GET"]),
             ("/mock/oauth/token", self.token, ["POST"]),
+            ("/mock/oauth/authorize", self.oauth.authorize, ["GET", "POST"]),
             ("/mock/faults", self.faults, ["GET", "POST", "DELETE"]),
         ]
 
@@ -91,8 +96,12 @@ class MockRoutes:
         return JSONResponse({"requests": items})
 
     async def token(self, request: Request) -> Response:
-        """OAuth2 client credentials: form (or JSON) body, secret in the body or Basic auth."""
-        fields = _fields(await request.body(), request.headers.get("content-type", ""))
+        """OAuth2 client credentials: form (or JSON) body, secret in the body or Basic auth;
+        the authorization code grant (with PKCE) is Authlib's (oauth.py)."""
+        raw = await request.body()
+        fields = _fields(raw, request.headers.get("content-type", ""))
+        if fields.get("grant_type") == "authorization_code":
+            return await self.oauth.token(request)
         client_id, secret = _basic(request.headers.get("authorization", ""))
         client_id = fields.get("client_id", client_id)
         secret = fields.get("client_secret", secret)
@@ -102,7 +111,11 @@ class MockRoutes:
         if token is None:
             return JSONResponse({"error": "invalid_client"}, status_code=401)
         return JSONResponse(
-            {"access_token": token, "token_type": "Bearer", "expires_in": TOKEN_LIFETIME_SECONDS},
+            {
+                "access_token": token,
+                "token_type": "Bearer",
+                "expires_in": self.store.token_lifetime,
+            },
             headers={"Cache-Control": "no-store"},
         )
 

@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mock_server import negotiation, rules, xmlcodec
-from mock_server.auth import CONTEXT_KEY, actor_of
+from mock_server.auth import CONTEXT_KEY, actor_of, granted_scopes
 from mock_server.data import Actor
 from mock_server.errors import ApiError, invalid
 from mock_server.store import Store
@@ -26,6 +26,7 @@ from mock_server.validation import BodyValidator, json_may_hold_unstorable_text
 CREATE = "create-incoming-email-activity"
 READ = "get-activity-by-id"
 SUBMISSION_KEY = "mock.submission"
+MANAGE_SCOPE = "core.casemgr.manage"  # a token issued with scopes needs it to create
 REQUEST_BODY = "requestBody"
 
 
@@ -56,6 +57,9 @@ class VendorChecks:
                 raise ApiError(401, "401-101", (), "ACT-02")
             headers = _header_map(scope)
             on_behalf = self._front(scope, headers, actor, operation)
+            granted = granted_scopes(scope)
+            if granted is not None and MANAGE_SCOPE not in granted and operation == CREATE:
+                raise ApiError(403, "403-178", (rules.CREATE_ACTION,), "ACT-03")
             if operation == CREATE:
                 body = await self._body(headers, receive)
                 submission = rules.Submission(actor, on_behalf, body)

@@ -61,6 +61,7 @@ class MockSettings:
     quiet: bool = False
     request_log_size: int = 200
     latency: Latency | None = None  # --latency / MOCK_LATENCY: none by default
+    token_lifetime_seconds: int = 3600  # issued tokens (OAuth): then 401 401-101
 
 
 @dataclass(frozen=True)
