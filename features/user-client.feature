@@ -152,6 +152,48 @@ Feature: Elements for users and client applications
     Then the response is 201 Created with a Location
     And the stored activity has "customer.id"
 
+  @UC-06
+  Scenario Outline: A new customer in the shapes of the vendor's own example (<format>)
+    Given the actor is a user
+    And a valid request body
+    And the body is sent as <format>
+    And the request sets "payload.email.emailAddresses.from" to a fresh email address
+    And the request sets "customer" to {"type": {"value": "group", "group": {"affiliation": "sailing", "numberOfMembers": "12"}}, "customerName": "Harbour Club", "contacts": {"contact": [{"contactOrder": 1, "firstName": "Rui", "lastName": "Costa", "postal": [{"address_1": "Quay 3", "address_2": "Shed 4", "city": "Porto"}]}, {"contactOrder": 2, "firstName": "Lia"}]}}
+    When the request is sent
+    Then the response is 201 Created with a Location
+    And the stored activity has "customer.id"
+
+    Examples:
+      | format |
+      | JSON   |
+      | XML    |
+
+  @UC-06
+  Scenario: A new customer may carry the members of the vendor's Customer model
+    Given the actor is a client application
+    And a valid request body
+    And the request sets "payload.email.emailAddresses.from" to a fresh email address
+    And the request sets "customer" to {"type": {"value": "corporate"}, "customerName": "Souza Trading", "corporate": {"sector": "Retail", "numberOfEmployees": "40"}, "howReferred": {"value": "Partner"}, "role": {"value": "Reseller"}, "level": {"value": "gold"}, "industry": {"value": "Retail"}, "marketSegment": "SMB", "entitlements": "gold-support", "pin": "4321", "contacts": {"contact": [{"salutation": "Ms.", "firstName": "Nina", "lastName": "Souza", "gender": {"value": "female"}, "smoker": false, "dateOfBirth": "1990-04-01T00:00:00.000Z", "suffix": {"value": "jr."}, "maritalStatus": {"value": "single"}, "email": [{"emailAddress": "nina.other@newclient.example", "priority": {"value": "high"}}], "phone": [{"phoneNo": "5550100", "type": {"value": "mobile"}}], "postal": [{"address1": "Rua A 1", "city": "Sao Paulo", "type": {"value": "billto"}}], "social": [{"socialId": "@nina", "type": {"value": "instagram"}}], "website": [{"url": "https://nina.example/"}]}]}}
+    When the request is sent
+    Then the response is 201 Created with a Location
+    And the stored activity has "customer.id"
+
+  @UC-06 @inferred
+  Scenario Outline: A member the Customer model names keeps its type and enum (<attribute>)
+    Given the actor is a user
+    And a valid request body
+    And the request sets "payload.email.emailAddresses.from" to a fresh email address
+    And the request sets "customer" to <element>
+    When the request is sent
+    Then the request is refused with status 400 and code "400-152"
+    And the error names the attribute "<attribute>"
+
+    Examples:
+      | attribute                             | element                                                     |
+      | customer.type.value                   | {"type": {"value": "person"}}                               |
+      | customer.contacts.contact.salutation  | {"contacts": {"contact": [{"salutation": "Dr."}]}}          |
+      | customer.contacts.contact.contactOrder | {"contacts": {"contact": [{"contactOrder": "first"}]}}     |
+
   @UC-07
   Scenario: An unknown from address without a customer element is refused
     Given the actor is a user
@@ -364,10 +406,26 @@ Feature: Elements for users and client applications
     And the error names the attribute "secure"
 
     Examples:
-      | value |
-      | "yes" |
-      | 1     |
-      | {}    |
+      | value  |
+      | "yes"  |
+      | "TRUE" |
+      | 1      |
+      | {}     |
+
+  @UC-15 @choice
+  Scenario Outline: secure as the strings the seed quotes (<value>)
+    Given the target runs with secure messaging on
+    And the actor is a user
+    And a valid request body
+    And the request sets "secure" to <value>
+    When the request is sent
+    Then the response is 201 Created with a Location
+    And the stored activity has "secure" equal to <stored>
+
+    Examples:
+      | value   | stored |
+      | "true"  | true   |
+      | "false" | false  |
 
   @UC-15
   Scenario: secure from a client application must be a boolean

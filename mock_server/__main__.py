@@ -16,7 +16,7 @@ from pathlib import Path
 
 from mock_server.data import DataError
 from mock_server.runtime import tune_collector
-from mock_server.settings import DEFAULT_DATA, MockSettings
+from mock_server.settings import DEFAULT_DATA, Latency, MockSettings
 
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off"}
@@ -43,6 +43,18 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         default=_list(env, "CORS_ORIGIN"),
         help="allowed browser origin (repeatable); default: any localhost port",
     )
+    p.add_argument(
+        "--latency",
+        type=_latency,
+        default=_env_latency(env),
+        help="delay every vendor request: MS (e.g. 200) or a range MIN-MAX (e.g. 100-400)",
+    )
+    p.add_argument(
+        "--token-lifetime",
+        type=_lifetime,
+        default=_env_lifetime(env),
+        help="seconds an issued OAuth token lives (default 3600); then 401 401-101",
+    )
     _switch(p, "validate-responses", env, default=True)
     p.add_argument(
         "--quiet",
@@ -51,6 +63,39 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         help="no per-request log lines",
     )
     return p
+
+
+def _latency(text: str) -> Latency:
+    try:
+        return Latency.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _env_latency(env: Mapping[str, str]) -> Latency | None:
+    raw = env.get("MOCK_LATENCY")
+    if not raw:
+        return None
+    try:
+        return Latency.parse(raw)
+    except ValueError as exc:
+        raise SystemExit(f"mock-server: MOCK_LATENCY: {exc}") from exc
+
+
+def _lifetime(text: str) -> int:
+    if not text.strip().isdecimal() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"token lifetime {text!r} is not a whole number >= 1")
+    return int(text)
+
+
+def _env_lifetime(env: Mapping[str, str]) -> int:
+    raw = env.get("MOCK_TOKEN_LIFETIME")
+    if raw is None:
+        return MockSettings.token_lifetime_seconds
+    try:
+        return _lifetime(raw)
+    except argparse.ArgumentTypeError as exc:
+        raise SystemExit(f"mock-server: MOCK_TOKEN_LIFETIME: {exc}") from exc
 
 
 def _env_name(flag: str) -> str:
@@ -102,6 +147,8 @@ def settings_from(argv: Sequence[str] | None, env: Mapping[str, str]) -> MockSet
         cors_origins=tuple(args.cors_origins or ()),
         validate_responses=args.validate_responses,
         quiet=args.quiet,
+        latency=args.latency,
+        token_lifetime_seconds=args.token_lifetime,
     )
 
 

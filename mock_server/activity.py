@@ -33,6 +33,7 @@ class Facts(NamedTuple):
     issue_type: tuple[str, str] | None  # id, name
     uploads: list[tuple[str, str, int]]  # altId, name, size
     body: dict[str, Any]  # as submitted (after the schema and the rules accepted it)
+    new_customer: bool = False  # the body's customer element created the activity's customer
 
 
 def now_iso() -> str:
@@ -65,7 +66,7 @@ def shape(facts: Facts) -> dict[str, Any]:
         "created": facts.created,
         "createdBy": {"id": actor_id, "type": actor_kind, "name": actor_name},
         "department": {"name": facts.department},
-        "customer": {"id": facts.customer[0], "type": {"value": facts.customer[1]}},
+        "customer": _customer(facts),
         "case": {"id": facts.case_id},
         "payload": {"email": _email(facts)},
     }
@@ -78,6 +79,15 @@ def shape(facts: Facts) -> dict[str, Any]:
     if "customAttributes" in body:
         record["customAttributes"] = body["customAttributes"]
     return record
+
+
+def _customer(facts: Facts) -> dict[str, Any]:
+    """The activity's customer; one this create made shows its element's members as sent."""
+    customer_id, kind = facts.customer
+    if not facts.new_customer:
+        return {"id": customer_id, "type": {"value": kind}}
+    element = _dict(facts.body.get("customer"))
+    return {**element, "id": customer_id, "type": {**_dict(element.get("type")), "value": kind}}
 
 
 def _email(facts: Facts) -> dict[str, Any]:

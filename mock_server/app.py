@@ -28,7 +28,9 @@ from mock_server.data import load_seed
 from mock_server.edge import Edge
 from mock_server.errors import CodeBook
 from mock_server.extensions import MockRoutes
+from mock_server.faults import Controls, ErrorBook
 from mock_server.handlers import Handlers
+from mock_server.oauth import OAuthRoutes, origin_check
 from mock_server.observe import Journal
 from mock_server.once import (
     CachedAsyncApi,
@@ -45,7 +47,8 @@ from mock_server.validation import BodyValidator, load_spec, request_schema
 def build_store(settings: MockSettings) -> Store:
     """The store for these settings: the data file, with flags overriding its settings block."""
     seed = load_seed(settings.data_file)
-    return Store(seed, resolve_partition(settings, seed.partition))
+    partition = resolve_partition(settings, seed.partition)
+    return Store(seed, partition, token_lifetime=settings.token_lifetime_seconds)
 
 
 def create_app(settings: MockSettings, store: Store | None = None) -> AsyncApp:
@@ -54,11 +57,13 @@ def create_app(settings: MockSettings, store: Store | None = None) -> AsyncApp:
     spec = load_spec(settings.spec_file)
     services = Services(store, BodyValidator(request_schema(spec)))
     log = RequestLog(settings.request_log_size)
+    controls = Controls(ErrorBook(spec, "/activity/email/general"), settings.latency)
     edge = functools.partial(
         Edge,
         journal=Journal(log, quiet=settings.quiet),
         codes=CodeBook.load(settings.rules_file),
         cors=_cors_options(settings),
+        controls=controls,
     )
     app = AsyncApp(
         __name__,
@@ -74,7 +79,8 @@ def create_app(settings: MockSettings, store: Store | None = None) -> AsyncApp:
         resolver=_resolver(handlers),
         validate_responses=settings.validate_responses,
     )
-    for rule, view, methods in MockRoutes(store, log).routes():
+    oauth = OAuthRoutes(store, origin_check(settings.cors_origins))
+    for rule, view, methods in MockRoutes(store, log, controls, oauth).routes():
         app.add_url_rule(rule, view.__name__, view, methods=methods)
     return app
 
@@ -112,7 +118,7 @@ def _cors_options(settings: MockSettings) -> dict[str, Any]:
     )
     return {
         **origins,
-        "allow_methods": ["GET", "POST", "OPTIONS"],
+        "allow_methods": ["GET", "POST", "DELETE", "OPTIONS"],
         "allow_headers": ["*"],
         "expose_headers": ["Location"],
         "max_age": 600,

@@ -2,7 +2,9 @@
 
 The spec declares three OAuth2 schemes (user, client application, customer); the mock tells
 actors apart by the token alone, reading the store, so the spec carries no x-tokenInfoFunc.
-Scopes are not checked: the mock's tokens stand for actors, not for grants of scope.
+The fixed tokens of the data file (and client-credentials tokens) stand for actors and carry no
+scope restriction; a token issued by the authorization code flow (oauth.py) holds the scopes it
+was granted, and the create needs `core.casemgr.manage` (pipeline.VendorChecks).
 """
 
 from __future__ import annotations
@@ -66,9 +68,15 @@ def _token_info(store: Store) -> Callable[[str], dict[str, Any] | None]:
         actor = store.actor_for(token)
         if actor is None:
             return None  # connexion answers 401; our handler renders 401-101
-        return {"sub": actor.id, "actor": actor, "scope": []}
+        return {"sub": actor.id, "actor": actor, "scope": store.scopes_of(token)}
 
     return token_info
+
+
+def granted_scopes(scope: Mapping[str, Any]) -> frozenset[str] | None:
+    """The scopes of this request's token; None when the token is not restricted to scopes."""
+    info = scope.get("extensions", {}).get(CONTEXT_KEY, {}).get("token_info")
+    return info.get("scope") if isinstance(info, dict) else None
 
 
 def actor_of(scope: Mapping[str, Any]) -> Actor | None:

@@ -1,4 +1,4 @@
-"""Mock extensions outside the vendor's path: health, reset, state, request log, token."""
+"""Mock extensions outside the vendor's path: health, reset, state, request log, token, faults."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from mock_server.faults import Controls, control_error
+from mock_server.oauth import OAuthRoutes
 from mock_server.settings import PartitionSettings
-from mock_server.store import TOKEN_LIFETIME_SECONDS, RequestLog, Store
+from mock_server.store import RequestLog, Store
 
 DEFAULT_LIMIT = 50
 
@@ -21,9 +23,13 @@ DEFAULT_LIMIT = 50
 class MockRoutes:
     """Starlette endpoints bound to one app's store and request log."""
 
-    def __init__(self, store: Store, log: RequestLog) -> None:
+    def __init__(
+        self, store: Store, log: RequestLog, controls: Controls, oauth: OAuthRoutes
+    ) -> None:
         self.store = store
         self.log = log
+        self.controls = controls
+        self.oauth = oauth
 
     def routes(self) -> list[tuple[str, Any, list[str]]]:
         return [
@@ -32,7 +38,23 @@ class MockRoutes:
             ("/mock/state", self.state, ["GET"]),
             ("/mock/requests", self.requests, ["GET"]),
             ("/mock/oauth/token", self.token, ["POST"]),
+            ("/mock/oauth/authorize", self.oauth.authorize, ["GET", "POST"]),
+            ("/mock/faults", self.faults, ["GET", "POST", "DELETE"]),
         ]
+
+    async def faults(self, request: Request) -> Response:
+        """POST arms a fault for the next N creates, DELETE disarms it, GET shows it. A bad body
+        is a vendor-format 400 400-900 (raised to the Edge, which renders it)."""
+        if request.method == "DELETE":
+            self.controls.disarm()
+        elif request.method == "POST":
+            raw = await request.body()
+            try:
+                body = json.loads(raw) if raw.strip() else None
+            except ValueError as exc:
+                raise control_error(f"the fault is not JSON: {exc}") from exc
+            self.controls.arm(body)
+        return JSONResponse(self.controls.describe())
 
     async def health(self, request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -46,6 +68,7 @@ class MockRoutes:
             return JSONResponse({"error": f"invalid reset body: {exc}"}, status_code=400)
         self.store.reset(partition)
         self.log.clear()
+        self.controls.disarm()
         return JSONResponse(
             {"status": "reset", "settings": dataclasses.asdict(self.store.partition)}
         )
@@ -64,7 +87,7 @@ class MockRoutes:
         return partition
 
     async def state(self, request: Request) -> Response:
-        return JSONResponse(self.store.snapshot())
+        return JSONResponse({**self.store.snapshot(), "faults": self.controls.describe()})
 
     async def requests(self, request: Request) -> Response:
         raw = request.query_params.get("limit", str(DEFAULT_LIMIT))
@@ -73,8 +96,12 @@ class MockRoutes:
         return JSONResponse({"requests": items})
 
     async def token(self, request: Request) -> Response:
-        """OAuth2 client credentials: form (or JSON) body, secret in the body or Basic auth."""
-        fields = _fields(await request.body(), request.headers.get("content-type", ""))
+        """OAuth2 client credentials: form (or JSON) body, secret in the body or Basic auth;
+        the authorization code grant (with PKCE) is Authlib's (oauth.py)."""
+        raw = await request.body()
+        fields = _fields(raw, request.headers.get("content-type", ""))
+        if fields.get("grant_type") == "authorization_code":
+            return await self.oauth.token(request)
         client_id, secret = _basic(request.headers.get("authorization", ""))
         client_id = fields.get("client_id", client_id)
         secret = fields.get("client_secret", secret)
@@ -84,7 +111,11 @@ class MockRoutes:
         if token is None:
             return JSONResponse({"error": "invalid_client"}, status_code=401)
         return JSONResponse(
-            {"access_token": token, "token_type": "Bearer", "expires_in": TOKEN_LIFETIME_SECONDS},
+            {
+                "access_token": token,
+                "token_type": "Bearer",
+                "expires_in": self.store.token_lifetime,
+            },
             headers={"Cache-Control": "no-store"},
         )
 

@@ -24,8 +24,6 @@ _EN = {
     "405-100": "This action is not supported.",
     "406-100": "The requested language is not supported.",
     "406-101": "The requested response format is not supported.",
-    "413-100": "The email is too large.",
-    "415-100": "The request format is not supported.",
     "500-100": "Something went wrong. Please contact your administrator.",
 }
 _ES = {
@@ -43,8 +41,6 @@ _ES = {
     "405-100": "Esta acción no está admitida.",
     "406-100": "El idioma solicitado no está admitido.",
     "406-101": "El formato de respuesta solicitado no está admitido.",
-    "413-100": "El correo es demasiado grande.",
-    "415-100": "El formato de la solicitud no está admitido.",
     "500-100": "Se produjo un error. Póngase en contacto con su administrador.",
 }
 _FR = {
@@ -62,8 +58,6 @@ _FR = {
     "405-100": "Cette action n'est pas prise en charge.",
     "406-100": "La langue demandée n'est pas prise en charge.",
     "406-101": "Le format de réponse demandé n'est pas pris en charge.",
-    "413-100": "L'e-mail est trop volumineux.",
-    "415-100": "Le format de la requête n'est pas pris en charge.",
     "500-100": "Une erreur s'est produite. Contactez votre administrateur.",
 }
 _DE = {
@@ -81,8 +75,6 @@ _DE = {
     "405-100": "Diese Aktion wird nicht unterstützt.",
     "406-100": "Die angeforderte Sprache wird nicht unterstützt.",
     "406-101": "Das angeforderte Antwortformat wird nicht unterstützt.",
-    "413-100": "Die E-Mail ist zu groß.",
-    "415-100": "Das Anfrageformat wird nicht unterstützt.",
     "500-100": "Ein Fehler ist aufgetreten. Wenden Sie sich an Ihren Administrator.",
 }
 _IT = {
@@ -100,8 +92,6 @@ _IT = {
     "405-100": "Questa azione non è supportata.",
     "406-100": "La lingua richiesta non è supportata.",
     "406-101": "Il formato di risposta richiesto non è supportato.",
-    "413-100": "L'e-mail è troppo grande.",
-    "415-100": "Il formato della richiesta non è supportato.",
     "500-100": "Si è verificato un errore. Contattare l'amministratore.",
 }
 _PT = {
@@ -119,8 +109,6 @@ _PT = {
     "405-100": "Esta ação não é suportada.",
     "406-100": "O idioma solicitado não é suportado.",
     "406-101": "O formato de resposta solicitado não é suportado.",
-    "413-100": "O e-mail é grande demais.",
-    "415-100": "O formato da solicitação não é suportado.",
     "500-100": "Ocorreu um erro. Entre em contato com o administrador.",
 }
 

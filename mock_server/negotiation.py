@@ -84,7 +84,7 @@ def body_format(content_type: str | None) -> str | None:
     """json or xml for the request body (absent: json); None for a type this operation refuses.
 
     A missing header takes its default (HDR-03); an empty one declares no readable media type,
-    so the body cannot be read as JSON or XML (415).
+    so the body cannot be read as JSON or XML (400 400-152 requestBody).
     """
     if content_type is None:
         return JSON

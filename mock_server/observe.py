@@ -25,6 +25,7 @@ class Outcome:
     status: int = 0
     code: str | None = None
     rule_id: str | None = None
+    forced: str | None = None  # what forced or delayed the answer (faults.py), if anything
 
 
 class Journal:
@@ -39,7 +40,7 @@ class Journal:
         path = scope["path"]
         record = RequestRecord(
             scope["method"], path, outcome.status, outcome.code, outcome.rule_id,
-            round(seconds * 1000, 2), time.time(),
+            round(seconds * 1000, 2), time.time(), outcome.forced,
         )  # fmt: skip
         if not path.startswith("/mock/requests"):
             self.log.add(record)
@@ -51,6 +52,8 @@ class Journal:
         query = scope.get("query_string", b"").decode("latin-1")
         target = record.path + (f"?{query}" if query else "")
         why = f" {record.code} {record.rule_id or '-'}" if record.code else ""
+        if record.forced:
+            why += f" [forced: {record.forced}]"
         line = (
             f'{client[0]} "{record.method} {target}" {record.status}{why} '
             f"{record.duration_ms:.1f}ms\n"

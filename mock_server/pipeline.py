@@ -1,6 +1,7 @@
 """Steps 3 to 8 of the check order, as one ASGI middleware in place of Connexion's validation.
 
-Connexion would refuse a wrong Content-Type (415) before the privilege and query checks, would
+Connexion would refuse a wrong Content-Type (415, a status the vendor does not document for this
+operation) before the privilege and query checks, would
 not read XML, and answers in problem+json; the vendor order and codes need all of it in one
 place. This middleware runs right after routing (step 1) and security (step 2), reads the body
 once with a size cap, and hands a `Submission` to the handler through the connexion context.
@@ -16,7 +17,7 @@ from urllib.parse import parse_qsl
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mock_server import negotiation, rules, xmlcodec
-from mock_server.auth import CONTEXT_KEY, actor_of
+from mock_server.auth import CONTEXT_KEY, actor_of, granted_scopes
 from mock_server.data import Actor
 from mock_server.errors import ApiError, invalid
 from mock_server.store import Store
@@ -25,6 +26,7 @@ from mock_server.validation import BodyValidator, json_may_hold_unstorable_text
 CREATE = "create-incoming-email-activity"
 READ = "get-activity-by-id"
 SUBMISSION_KEY = "mock.submission"
+MANAGE_SCOPE = "core.casemgr.manage"  # a token issued with scopes needs it to create
 REQUEST_BODY = "requestBody"
 
 
@@ -55,6 +57,9 @@ class VendorChecks:
                 raise ApiError(401, "401-101", (), "ACT-02")
             headers = _header_map(scope)
             on_behalf = self._front(scope, headers, actor, operation)
+            granted = granted_scopes(scope)
+            if granted is not None and MANAGE_SCOPE not in granted and operation == CREATE:
+                raise ApiError(403, "403-178", (rules.CREATE_ACTION,), "ACT-03")
             if operation == CREATE:
                 body = await self._body(headers, receive)
                 submission = rules.Submission(actor, on_behalf, body)
@@ -84,10 +89,10 @@ class VendorChecks:
         limit = self.services.store.partition.max_email_bytes
         declared = headers.get("content-length", "")
         if declared.isdecimal() and int(declared) > limit:
-            raise ApiError(413, "413-100", (), "LIM-03")
+            raise invalid(REQUEST_BODY, "LIM-03")  # a documented status: 400, not 413
         kind = negotiation.body_format(headers.get("content-type"))
         if kind is None:
-            raise ApiError(415, "415-100", (), "HDR-06")
+            raise invalid(REQUEST_BODY, "HDR-06")  # a documented status: 400, not 415
         raw = await _read(receive, limit)
         if not raw.strip():
             raise ApiError(400, "400-264", (), "BODY-01")
@@ -119,7 +124,7 @@ def _context(scope: Scope) -> dict[str, Any]:
 
 
 async def _read(receive: Receive, limit: int) -> bytes:
-    """The whole body, refused with 413 as soon as it grows past `limit`."""
+    """The whole body, refused (400 400-152 requestBody) as soon as it grows past `limit`."""
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -129,7 +134,7 @@ async def _read(receive: Receive, limit: int) -> bytes:
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
-            raise ApiError(413, "413-100", (), "LIM-03")
+            raise invalid(REQUEST_BODY, "LIM-03")
         chunks.append(chunk)
         if not message.get("more_body", False):
             return b"".join(chunks)

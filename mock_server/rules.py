@@ -32,6 +32,9 @@ MESSAGE_CENTER_ID = "payload.email.messageCenter.id"
 CUSTOMER_ONLY = ("payload.email.messageCenter", "issueType")
 AGENT_ONLY_ADDRESSES = ("to", "cc", "bcc")
 CREATE_ACTION = "create activity"
+# UC-14, UC-15: `secure` is the JSON boolean or the string the seed quotes ('Must be "true" or
+# "false"'); the schema refuses anything else, so membership here is the whole decision.
+SECURE_TRUE = (True, "true")
 Body = Mapping[str, Any]
 
 
@@ -205,7 +208,7 @@ def _decide_agent(state: State, sub: Submission) -> Decision:
     alias = _agent_alias(state, str(_get(body, RECEIVER)), department)
     address = str(_get(body, FROM))
     customer, new_customer = _sender(state, address, department, _get(body, "customer"))
-    secure = bool(body.get("secure", False))
+    secure = body.get("secure", False) in SECURE_TRUE
     if secure and not state.partition.secure_messaging:
         raise invalid("secure", "UC-16")
     return Decision(department, customer, new_customer, address, alias=alias, secure=secure)
@@ -242,15 +245,28 @@ def _sender(
 
 
 def _new_customer(element: Mapping[str, Any], address: str, department: str | None) -> Customer:
-    """UC-06, UC-11: a customer from the element, with `from` as its email contact point."""
-    raw_contacts = _get(element, "contacts.contact") or [{}]
+    """UC-06, UC-11: a customer from the element, with `from` as its email contact point.
+
+    Every member is kept as sent (the element is open: the vendor's examples send members its
+    model does not name); contacts come from `contacts.contact[]` (the examples) or the one
+    `contact` of `group` / `corporate`, beside `type` (the model) or inside it (the examples)."""
+    raw_contacts = _get(element, "contacts.contact") or _model_contacts(element)
     contacts = [_contact(c) for c in raw_contacts if isinstance(c, Mapping)] or [
         Contact("", "", [])
     ]
     contacts[0].emails.append(address)
     kind = _get(element, "type.value") or "individual"
-    extra = {k: v for k, v in element.items() if k not in ("type", "customerName", "contacts")}
+    extra = {k: v for k, v in element.items() if k not in ("customerName", "contacts")}
     return Customer("", str(kind), department, element.get("customerName"), contacts, extra)
+
+
+def _model_contacts(element: Mapping[str, Any]) -> list[Any]:
+    for where in ("group.contact", "corporate.contact", "type.group.contact"):
+        found = _get(element, where)
+        if isinstance(found, Mapping):
+            return [found]
+    found = _get(element, "type.corporate.contact")
+    return [found] if isinstance(found, Mapping) else []
 
 
 def _contact(raw: Mapping[str, Any]) -> Contact:
@@ -439,6 +455,7 @@ def commit(state: State, sub: Submission, decision: Decision, actor_name: str) -
         created_by=(sub.actor.id, sub.actor.kind, actor_name),
         department=decision.department,
         customer=(customer.id, customer.type),
+        new_customer=decision.new_customer is not None,
         secure=decision.secure,
         sent_on_behalf=decision.sent_on_behalf,
         from_address=decision.from_address,

@@ -21,6 +21,28 @@ DEFAULT_RULES = PACKAGE_DIR.parent / "openapi" / "rules.yaml"
 DEV_ORIGIN_REGEX = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
 
 
+MAX_LATENCY_MS = 60_000
+
+
+@dataclass(frozen=True)
+class Latency:
+    """Added to every vendor request: a fixed delay (min == max) or one drawn from a range."""
+
+    min_ms: int
+    max_ms: int
+
+    @classmethod
+    def parse(cls, text: str) -> Latency:
+        """`200` or `100-400` (milliseconds, at most MAX_LATENCY_MS); ValueError otherwise."""
+        low, sep, high = text.strip().partition("-")
+        if not low.strip().isdecimal() or (sep and not high.strip().isdecimal()):
+            raise ValueError(f"latency {text!r} is not MS or MIN-MAX (whole milliseconds)")
+        latency = cls(int(low), int(high) if sep else int(low))
+        if latency.min_ms > latency.max_ms or latency.max_ms > MAX_LATENCY_MS:
+            raise ValueError(f"latency {text!r}: MIN <= MAX <= {MAX_LATENCY_MS} ms")
+        return latency
+
+
 @dataclass(frozen=True)
 class MockSettings:
     """Everything the mock needs to start; defaults live here and nowhere else."""
@@ -38,6 +60,8 @@ class MockSettings:
     validate_responses: bool = True
     quiet: bool = False
     request_log_size: int = 200
+    latency: Latency | None = None  # --latency / MOCK_LATENCY: none by default
+    token_lifetime_seconds: int = 3600  # issued tokens (OAuth): then 401 401-101
 
 
 @dataclass(frozen=True)

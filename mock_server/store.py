@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
 from collections import deque
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -29,7 +30,16 @@ from mock_server.data import (
 from mock_server.settings import PartitionSettings
 
 FIRST_ACTIVITY_ID = 1001
-TOKEN_LIFETIME_SECONDS = 3600
+TOKEN_LIFETIME_SECONDS = 3600  # the default of MockSettings.token_lifetime_seconds
+
+
+class Issued(NamedTuple):
+    """A token the mock issued: whose it is, the scopes granted (None: not restricted, as a
+    client-credentials token), and when it expires (time.monotonic())."""
+
+    actor: Actor
+    scopes: frozenset[str] | None
+    expires_at: float
 
 
 @dataclass
@@ -167,6 +177,7 @@ class RequestRecord(NamedTuple):
     rule_id: str | None
     duration_ms: float
     at: float  # seconds since the epoch
+    forced: str | None = None  # what forced or delayed the answer (mock_server/faults.py)
 
     def as_json(self) -> dict[str, Any]:
         """The /mock/requests item; `time` is ISO 8601 UTC to the millisecond."""
@@ -217,13 +228,19 @@ class _Transaction:
 class Store:
     """Owns the state and its lock; injected into the app so tests can share or replace it."""
 
-    def __init__(self, seed: SeedData, partition: PartitionSettings | None = None) -> None:
+    def __init__(
+        self,
+        seed: SeedData,
+        partition: PartitionSettings | None = None,
+        token_lifetime: int = TOKEN_LIFETIME_SECONDS,
+    ) -> None:
         self.seed = seed
+        self.token_lifetime = token_lifetime
         self.default_partition = partition or seed.partition
         self.lock = threading.RLock()
         self.state = State(seed, self.default_partition)
         self._clients: dict[str, Client] = {c.id: c for c in seed.clients}
-        self._issued: dict[str, Actor] = {}
+        self._issued: dict[str, Issued] = {}
         self._transaction = _Transaction(self)
 
     def transaction(self) -> _Transaction:
@@ -240,8 +257,28 @@ class Store:
         return self.state.partition
 
     def actor_for(self, token: str) -> Actor | None:
-        """The actor a bearer token stands for: seed tokens and tokens issued by the mock."""
-        return self.seed.tokens.get(token) or self._issued.get(token)
+        """The actor a bearer token stands for: seed tokens (they never expire) and tokens
+        issued by the mock, until they expire."""
+        fixed = self.seed.tokens.get(token)
+        if fixed is not None:
+            return fixed
+        issued = self._issued.get(token)
+        if issued is None:
+            return None
+        if issued.expires_at <= time.monotonic():
+            with self.lock:
+                self._issued.pop(token, None)
+            return None
+        return issued.actor
+
+    def scopes_of(self, token: str) -> frozenset[str] | None:
+        """The scopes an issued token holds; None for a token not restricted to scopes."""
+        issued = self._issued.get(token)
+        return None if issued is None else issued.scopes
+
+    def issue_token(self, token: str, actor: Actor, scopes: frozenset[str] | None) -> None:
+        with self.lock:
+            self._issued[token] = Issued(actor, scopes, time.monotonic() + self.token_lifetime)
 
     def user(self, user_id: str) -> User | None:
         return self.state.users.get(user_id)
@@ -252,8 +289,7 @@ class Store:
         if client is None or not secrets.compare_digest(client.secret, secret):
             return None
         token = "mock-" + secrets.token_urlsafe(24)
-        with self.lock:
-            self._issued[token] = Actor("client", client.id)
+        self.issue_token(token, Actor("client", client.id), None)
         return token
 
     def activity(self, activity_id: str) -> dict[str, Any] | None:

@@ -1,8 +1,9 @@
 """The request schema, compiled once from the spec, with errors mapped to vendor codes.
 
 Connexion validates neither XML bodies nor in the vendor's codes, so the mock validates both
-formats itself with one validator: `required` is 400-146, `additionalProperties` 400-147, an
-empty string where `minLength: 1` is 400-387, anything else 400-152. The attribute is the
+formats itself with one validator: `required` is 400-146, `additionalProperties` and `not` (a
+member refused inside an open object, e.g. `customer.department`) 400-147, an empty string where
+`minLength: 1` is 400-387, anything else 400-152. The attribute is the
 dotted path without array indexes. Each error also names the catalog rule it enforces.
 """
 
@@ -81,7 +82,16 @@ def _format_checker() -> FormatChecker:
     checker = FormatChecker(formats=())
     checker.checks("email")(is_email)
     checker.checks("date-time")(_is_date_time)
+    checker.checks("uri")(_is_uri)
     return checker
+
+
+_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s]*")
+
+
+def _is_uri(value: object) -> bool:
+    """An absolute URI: a scheme, a colon, no white space (RFC 3986 in outline; lenient)."""
+    return not isinstance(value, str) or _URI.fullmatch(value) is not None
 
 
 def _is_date_time(value: object) -> bool:
@@ -107,7 +117,7 @@ class BodyValidator:
         # what Rust cannot hold (a lone surrogate) and as the reference.
         self._fast = jsonschema_rs.Draft4Validator(
             dict(schema),
-            formats={"email": is_email, "date-time": _is_date_time},
+            formats={"email": is_email, "date-time": _is_date_time, "uri": _is_uri},
             validate_formats=True,
         )
 
@@ -164,6 +174,8 @@ def _unstorable_text(node: Any, path: tuple[str, ...]) -> Iterator[str]:
             yield ".".join(path)
     elif isinstance(node, dict):
         for name, value in node.items():
+            if _CONTROL.search(name) or _SURROGATE.search(name):  # open objects (customer)
+                yield ".".join((*path, name))
             yield from _unstorable_text(value, (*path, str(name)))
     elif isinstance(node, list):
         for item in node:
@@ -183,6 +195,8 @@ def _classify(error: ValidationError) -> tuple[str, str]:
     if error.validator == "required":
         names = [n for n in error.validator_value if n not in instance]
         return "400-146", _path(error, names[0] if names else None)
+    if error.validator == "not":
+        return "400-147", _path(error)
     if error.validator == "additionalProperties":
         allowed = set(error.schema.get("properties", {}))
         extra = sorted(n for n in instance if n not in allowed)
@@ -206,6 +220,8 @@ def _classify_fast(
             node = node[step]
         names = [n for n in node["required"] if n not in instance]
         return "400-146", ".".join(path + names[:1])
+    if kind == "not":
+        return "400-147", ".".join(path)
     if kind == "additionalProperties":
         extra = sorted(details.unexpected)
         return "400-147", ".".join(path + extra[:1])

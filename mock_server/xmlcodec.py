@@ -9,10 +9,11 @@ decimal digits; anything that does not convert is left as text for the schema to
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 from xml.etree.ElementTree import Element, ParseError
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
@@ -67,6 +68,8 @@ def _kind(schema: Schema) -> str | None:
     kind = schema.get("type")
     if kind is None and "properties" in schema:
         return "object"
+    if kind is None and any(isinstance(v, bool) for v in schema.get("enum", ())):
+        return "boolean"  # `secure` (booleans or their strings): XML text true/false, a boolean
     return kind if isinstance(kind, str) else None
 
 
@@ -154,12 +157,27 @@ def dump(value: Any, root: str) -> bytes:
     return "".join(parts).encode("utf-8")
 
 
+# An XML name as element names need it (ASCII subset: the names the schemas use, and the
+# customer element's unknown members that fit). Others are written <member name="...">.
+_XML_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+
+
 def _write(parts: list[str], name: str, value: Any) -> None:
     if isinstance(value, list):
         for item in value:
             _write(parts, name, item)
         return
+    if not _XML_NAME.fullmatch(name) or name.lower().startswith("xml"):
+        parts.append(f"<member name={quoteattr(name)}>")
+        _content(parts, value)
+        parts.append("</member>")
+        return
     parts.append(f"<{name}>")
+    _content(parts, value)
+    parts.append(f"</{name}>")
+
+
+def _content(parts: list[str], value: Any) -> None:
     if isinstance(value, Mapping):
         for key, item in value.items():
             _write(parts, str(key), item)
@@ -167,4 +185,3 @@ def _write(parts: list[str], name: str, value: Any) -> None:
         parts.append("true" if value else "false")
     elif value is not None:
         parts.append(escape(str(value)))
-    parts.append(f"</{name}>")

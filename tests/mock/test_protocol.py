@@ -84,7 +84,8 @@ def test_errors_follow_accept_xml_everywhere(api: Api) -> None:
 
 
 def test_check_order_first_failing_check_wins(api: Api) -> None:
-    """401 before 406, 406 before 403, 403 before query, query before body, 415 before schema."""
+    """401 before 406, 406 before 403, 403 before query, query before body, media type before
+    schema."""
     bad_accept = {"Accept": "text/html"}
     assert api.create(None, token=None, headers=bad_accept).status_code == 401
     viewer = api.create(None, token="user-viewer-token", headers=bad_accept)
@@ -93,7 +94,9 @@ def test_check_order_first_failing_check_wins(api: Api) -> None:
     assert viewer_query.json()["code"] == "403-178"
     assert api.create(None, params={"x": "1"}).json()["code"] == "400-101"
     text = api.create(None, headers={"Content-Type": "text/plain"})
-    assert text.json()["code"] == "415-100"
+    assert text.status_code == 400 and text.json()["code"] == "400-152"
+    assert "'requestBody'" in text.json()["developerMessage"]
+    assert api.last_request()["rule_id"] == "HDR-06"
 
 
 @pytest.mark.parametrize("text", ["nul\u0000here", "bell\u0007", "lone \ud83d surrogate"])
@@ -177,7 +180,9 @@ def test_health_state_and_request_log(api: Api) -> None:
     assert [(r["status"], r["code"], r["rule_id"]) for r in log] == [
         (400, "400-152", "UC-02"), (201, None, None)]  # fmt: skip
     assert log[0]["method"] == "POST" and log[0]["path"].endswith("/activity/email/general")
-    assert set(log[0]) == {"method", "path", "status", "code", "rule_id", "duration_ms", "time"}
+    assert set(log[0]) == {"method", "path", "status", "code", "rule_id", "duration_ms", "time",
+                           "forced"}  # fmt: skip
+    assert log[0]["forced"] is None
     logged_at = datetime.fromisoformat(log[0]["time"])
     assert logged_at.utcoffset() == timedelta(0)
     assert abs((datetime.now(UTC) - logged_at).total_seconds()) < 60

@@ -93,9 +93,10 @@ def _(api: Api) -> None:
 def _(api: Api) -> None:
     for media in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data"):
         response = api.create(None, headers={"Content-Type": media})
-        expect_rule(api, response, "HDR-06")
+        expect_rule(api, response, "HDR-06", "requestBody")
     # An empty Content-Type is not a missing one (HDR-03): it names no readable media type.
-    expect_rule(api, api.create(user_body(), headers={"Content-Type": ""}), "HDR-06")
+    empty = api.create(user_body(), headers={"Content-Type": ""})
+    expect_rule(api, empty, "HDR-06", "requestBody")
 
 
 @check("HDR-07")
@@ -336,8 +337,11 @@ def _(api: Api) -> None:
 
 @check("UC-15")
 def _(api: Api) -> None:
-    for value in ("yes", "true", 1):
+    for value in ("yes", "TRUE", "True", "", 1, 0, {}, ["true"]):
         expect_rule(api, api.create(user_body(secure=value)), "UC-15", "secure")
+    # 'Must be "true" or "false"': the strings the seed quotes mean what the booleans do
+    assert api.activity(api.create(user_body(secure="true")))["secure"] is True
+    assert api.activity(api.create(user_body(secure="false")))["secure"] is False
 
 
 @check("UC-16")
@@ -706,7 +710,7 @@ def _(api: Api) -> None:
 def _(api: Api) -> None:
     api.reset(max_email_size_mb=0.01)  # 10 KiB
     big = user_body(payload__email__content={"text": "a" * 11_000})
-    expect_rule(api, api.create(big), "LIM-03")
+    expect_rule(api, api.create(big), "LIM-03", "requestBody")
 
     def chunks():  # no Content-Length: the cap applies while reading
         yield b'{"subject": "'
@@ -717,7 +721,7 @@ def _(api: Api) -> None:
     streamed = api.session.post(api.base + "/activity/email/general", data=chunks(),
                                 headers={"Authorization": f"Bearer {USER}",
                                          "Content-Type": "application/json"})  # fmt: skip
-    expect_rule(api, streamed, "LIM-03")
+    expect_rule(api, streamed, "LIM-03", "requestBody")
 
 
 # ------------------------------------------------------------------ effects

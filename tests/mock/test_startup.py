@@ -34,7 +34,8 @@ def test_flags_switch_every_setting_off() -> None:
         long = user_body(payload__email__content={"text": "a" * 1100})
         assert api.create(long).json()["code"] == "400-152"  # LIM-01 at 1 KB
         huge = user_body(payload__email__content={"text": "a" * 20_000})
-        assert api.create(huge).status_code == 413  # LIM-03 at 10 KB
+        too_large = api.create(huge)  # LIM-03 at 10 KB
+        assert too_large.status_code == 400 and api.last_request()["rule_id"] == "LIM-03"
 
 
 def test_environment_variables_and_flags() -> None:

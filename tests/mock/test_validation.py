@@ -57,12 +57,14 @@ def mutate(body: dict[str, Any], rng: random.Random) -> dict[str, Any]:
         target = rng.choice(containers(body))
         if isinstance(target, list):
             if target:
-                target[rng.randrange(len(target))] = rng.choice(ODD_VALUES)
+                target[rng.randrange(len(target))] = copy.deepcopy(rng.choice(ODD_VALUES))
             continue
         action = rng.choice(("drop", "add", "replace", "replace", "wrap"))
         names = list(target)
         if action == "add" or not names:
-            target[rng.choice(("colour", "id", "value", "name", "extra"))] = rng.choice(ODD_VALUES)
+            # a copy: a shared odd value added into itself would make the body a cycle
+            name = rng.choice(("colour", "id", "value", "name", "extra", "department"))
+            target[name] = copy.deepcopy(rng.choice(ODD_VALUES))
         elif action == "drop":
             del target[rng.choice(names)]
         elif action == "replace":
