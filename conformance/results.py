@@ -191,10 +191,6 @@ class RunResult:
     def fails(self, check: CheckResult) -> bool:
         return check.is_deviation or (self.meta.strict and check.outcome == Outcome.DIFFERENCE)
 
-    @property
-    def differences(self) -> tuple[CheckResult, ...]:
-        return tuple(c for c in self.checks if c.is_difference)
-
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 

@@ -15,7 +15,9 @@ import pytest
 
 from tests.support import ROOT, running_mock
 
-MAX_EXAMPLES = 1000  # per operation and mode: about 3,000 cases
+# Per operation and mode: about 2,100 cases (at least 2,000 are required below). It was 1,000
+# until the vendor's Customer model made each generated body larger and the run took 159 s.
+MAX_EXAMPLES = 700
 SEED = 20261127
 CONFORMANCE = Path(sys.executable).with_name("conformance")
 
