@@ -19,9 +19,6 @@ MESSAGES = {
     "403-178": "User is not allowed to perform the following action: {0}.",
     "406-100": "Invalid 'Accept-Language' header value provided.",
     "500-100": "System is unable to process this request. Please contact your administrator.",
-    # No vendor document has these: the status is HTTP's, the code this server's own.
-    "413-001": "The request body is larger than the maximum email size.",
-    "415-001": "The media type '{0}' is not supported; send application/json or application/xml.",
 }
 
 USER_MESSAGES = {
@@ -29,8 +26,6 @@ USER_MESSAGES = {
     "401": "Please sign in again.",
     "403": "You are not allowed to do this.",
     "406": "The requested language or format is not available.",
-    "413": "The email is too large.",
-    "415": "The request format is not supported.",
     "500": "Something went wrong. Please try again later.",
 }
 

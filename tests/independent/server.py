@@ -19,9 +19,9 @@ Where the docs are silent, this server makes the other plausible choice than the
 | missing Accept / Accept-Language / Content-Type | documented default | documented default (same) |
 | other methods on the path | 405 `405-100` vendor body | 405 `text/plain` `Method Not Allowed`, `Allow: POST` |
 | unknown paths | 404 `404-100` vendor body | 404 `text/plain` `Not Found` |
-| Content-Type form, multipart, text/plain, empty | 400 `400-152` `requestBody` | 415 `415-001` (HTTP's status, its own code) |
-| Content-Type `text/xml` | read as XML | 415 `415-001` (not in the enum) |
-| body over "Maximum email size (MB)" | 400 `400-152` `requestBody`, before reading | read, then 413 `413-001` |
+| Content-Type form, multipart, text/plain, empty | 415 `415-100` | 400 `400-152` `requestBody` |
+| Content-Type `text/xml` | read as XML | 400 `400-152` `requestBody` (not in the enum) |
+| body over "Maximum email size (MB)" | 413 `413-100` before reading | read, then 400 `400-152` `requestBody` |
 | not well-formed JSON/XML, XML DTD/entity | 400 `400-152` `requestBody` | 400 `400-152` `requestBody` (same) |
 | unknown attributes anywhere (incl. `content.markdown`) | 400 `400-147` | ignored (201) |
 | empty required string | 400 `400-387` | 400 `400-146` (empty counts as missing) |
@@ -192,11 +192,11 @@ class Server:
         if not raw.strip():
             raise invalid("requestBody") if self.breaks.on("BODY-01") else ApiError("400-264")
         if len(raw) > self.settings.max_email_size_mb * 1024 * 1024:
-            raise ApiError("413-001")
+            raise invalid("requestBody")
         content_type = request.headers.get("content-type")
         media_type = "application/json" if content_type is None else bare(content_type)
         if media_type not in MEDIA_TYPES:
-            raise ApiError("415-001", media_type)
+            raise invalid("requestBody")
         if media_type == "application/xml" and self.breaks.on("BODY-18"):
             raise invalid("requestBody")
         return bodies.parse(raw, media_type)
