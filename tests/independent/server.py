@@ -19,9 +19,9 @@ Where the docs are silent, this server makes the other plausible choice than the
 | missing Accept / Accept-Language / Content-Type | documented default | documented default (same) |
 | other methods on the path | 405 `405-100` vendor body | 405 `text/plain` `Method Not Allowed`, `Allow: POST` |
 | unknown paths | 404 `404-100` vendor body | 404 `text/plain` `Not Found` |
-| Content-Type form, multipart, text/plain, empty | 415 `415-100` | 400 `400-152` `requestBody` |
+| Content-Type form, multipart, text/plain, empty | 400 `400-152` `requestBody` | 400 `400-152` `requestBody` (same: no 415 is documented) |
 | Content-Type `text/xml` | read as XML | 400 `400-152` `requestBody` (not in the enum) |
-| body over "Maximum email size (MB)" | 413 `413-100` before reading | read, then 400 `400-152` `requestBody` |
+| body over "Maximum email size (MB)" | 400 `400-152` `requestBody`, before reading | read, then 400 `400-152` `requestBody` (no 413 is documented) |
 | not well-formed JSON/XML, XML DTD/entity | 400 `400-152` `requestBody` | 400 `400-152` `requestBody` (same) |
 | unknown attributes anywhere (incl. `content.markdown`) | 400 `400-147` | ignored (201) |
 | empty required string | 400 `400-387` | 400 `400-146` (empty counts as missing) |
