@@ -41,12 +41,21 @@ def spec_checks() -> checks.SpecChecks:
 
 
 def test_another_status_where_the_status_is_a_choice_is_a_difference() -> None:
-    ctx = context(("HDR-06",))  # refused: documented; 400 and 400-152: the mock's choice
+    ctx = context(("PRT-01",))  # refused: documented; 405 and 405-100: the mock's choice
+    ctx.response = response(404, b'{"code": "404-100", "developerMessage": "Not found."}')
+    refused(ctx, "405", "405-100")
+    [finding] = ctx.findings
+    assert (finding.item, finding.level, finding.rule_id) == ("status", "choice", "PRT-01")
+    assert outcome_of(ctx.findings) is Outcome.DIFFERENCE
+
+
+def test_another_status_where_only_one_documented_status_fits_is_a_deviation() -> None:
+    ctx = context(("HDR-06",))  # 400 is the only documented status that fits; 400-152 a choice
     ctx.response = response(415, b'{"code": "415-100", "developerMessage": "Unsupported."}')
     refused(ctx, "400", "400-152")
     [finding] = ctx.findings
-    assert (finding.item, finding.level, finding.rule_id) == ("status", "choice", "HDR-06")
-    assert outcome_of(ctx.findings) is Outcome.DIFFERENCE
+    assert (finding.item, finding.level, finding.rule_id) == ("status", "documented", "HDR-06")
+    assert outcome_of(ctx.findings) is Outcome.FAILED
 
 
 def test_a_201_where_the_refusal_is_documented_is_a_deviation_and_ends_the_scenario() -> None:
