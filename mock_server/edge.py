@@ -94,12 +94,7 @@ class Edge:
                     self.journal.record(scope, outcome, time.perf_counter() - started)
                 return
 
-        async def send_(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                outcome.status = message["status"]
-                if not has_origin:
-                    _vary_on_origin(message)
-            await send(message)
+        send_ = _tracked(send, outcome, has_origin)
 
         try:
             if has_origin:
@@ -132,12 +127,7 @@ class Edge:
             await _drop(send)
             return
 
-        async def send_(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                outcome.status = message["status"]
-                if not has_origin:
-                    _vary_on_origin(message)
-            await send(message)
+        send_ = _tracked(send, outcome, has_origin)
 
         forced = plan.error is not None or plan.refusal is not None
         if forced:
@@ -204,6 +194,20 @@ async def _drop(send: Send) -> None:
         raise ConnectionAbortedError("mock fault: drop")
     transport.abort()
     await asyncio.sleep(0.01)  # let the server see the connection lost: it then sends nothing
+
+
+def _tracked(send: Send, outcome: Any, has_origin: bool) -> Send:
+    """`send`, noting the answer's status for the request log (and Vary: Origin when the
+    request had no Origin, as CORSMiddleware would add)."""
+
+    async def send_(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            outcome.status = message["status"]
+            if not has_origin:
+                _vary_on_origin(message)
+        await send(message)
+
+    return send_
 
 
 def _vary_on_origin(start: Message) -> None:
