@@ -468,7 +468,7 @@ def _fuzz(
 ) -> tuple[list[CheckResult], dict[str, Any]]:
     from conformance import fuzz
     from conformance.fuzz_evidence import judged
-    from conformance.steps.checks import load_spec_checks
+    from conformance.response_shape import load_spec_checks
 
     token = plan.profile.tokens.user
     if not token:
