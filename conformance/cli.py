@@ -277,7 +277,7 @@ class RunPlan:
 
 
 def plan_run(args: argparse.Namespace) -> RunPlan:
-    from conformance import fuzz  # Schemathesis is heavy: import it only to run
+    from conformance.fuzzing import schema as fuzz  # Schemathesis is heavy: import it only to run
 
     harness = HarnessSettings(spec_path=args.spec) if args.spec else HarnessSettings()
     settings = parse_settings(args.setting)
@@ -466,8 +466,8 @@ def _scenarios(plan: RunPlan, display: Display, breaker: Breaker) -> list[CheckR
 def _fuzz(
     plan: RunPlan, display: Display, breaker: Breaker
 ) -> tuple[list[CheckResult], dict[str, Any]]:
-    from conformance import fuzz
-    from conformance.fuzz_evidence import judged
+    from conformance.fuzzing import cases, stage
+    from conformance.fuzzing.evidence import judged
     from conformance.response_shape import load_spec_checks
 
     token = plan.profile.tokens.user
@@ -482,18 +482,18 @@ def _fuzz(
         )
         display.line("fuzzing: not run, the profile has no tokens.user")
         return [skipped], {}
-    target = fuzz.FuzzTarget(
+    target = cases.FuzzTarget(
         base_url=plan.profile.base_url,
         token=token,
         timeout_s=plan.profile.timeout_seconds,
         read_back=plan.profile.read_back,
         data=dataclasses.asdict(plan.profile.data),
     )
-    options = fuzz.FuzzOptions(
+    options = cases.FuzzOptions(
         max_examples=plan.max_examples, time_budget_s=plan.time_budget_s, seed=plan.seed
     )
     with display.working("fuzzing", 1) as progress:
-        outcome = fuzz.run_fuzz(
+        outcome = stage.run_fuzz(
             plan.schema, target, plan.knowledge, options, progress=progress, breaker=breaker
         )
     stats = outcome.stats
