@@ -9,7 +9,7 @@ from typing import Any
 
 import schemathesis
 
-from conformance.errors import ConfigError
+from conformance.errors import ConfigError, first_line
 
 VENDOR_OPERATION = "create-incoming-email-activity"
 READ_BACK_OPERATION = "get-activity-by-id"
@@ -53,8 +53,3 @@ def find_operation(schema: schemathesis.BaseSchema, operation_id: str) -> Any:
         return schema.find_operation_by_id(operation_id)  # type: ignore[attr-defined]
     except Exception as exc:
         raise ConfigError(f"the spec has no operation {operation_id!r}: {first_line(exc)}") from exc
-
-
-def first_line(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0]

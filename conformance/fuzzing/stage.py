@@ -38,7 +38,7 @@ from schemathesis.core.failures import Failure, FailureGroup
 
 from conformance.breaker import Breaker
 from conformance.client import make_session
-from conformance.errors import TargetStopped
+from conformance.errors import TargetStopped, first_line
 from conformance.fuzzing.cases import (
     FuzzOptions,
     FuzzTarget,
@@ -60,7 +60,6 @@ from conformance.fuzzing.schema import (
     VENDOR_OPERATION,
     SeedKnowledge,
     find_operation,
-    first_line,
 )
 from conformance.gates import NO_ANSWER
 from conformance.results import CheckResult, Exchange
