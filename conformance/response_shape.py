@@ -87,9 +87,18 @@ def _problem(error: Any) -> str:
 @functools.cache
 def load_spec_checks(path: Path) -> SpecChecks:
     try:
-        spec = yamldoc.parse(path.read_text(encoding="utf-8"))
-    except (OSError, yamldoc.YAMLError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read the spec {path}: {exc}") from exc
+    return spec_checks_from(text, path)
+
+
+def spec_checks_from(text: str, path: Path) -> SpecChecks:
+    """The checks of the spec whose text a run has read once (`path` names it in errors)."""
+    try:
+        spec = yamldoc.parse(text)
+    except yamldoc.YAMLError as exc:  # one line: where it broke, and how
+        raise ConfigError(f"cannot read the spec {path}: {' '.join(str(exc).split())}") from exc
     if not isinstance(spec, Mapping):
         raise ConfigError(f"spec {path}: not an OpenAPI document")
     return SpecChecks(spec)

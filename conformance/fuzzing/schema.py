@@ -26,14 +26,26 @@ class SeedKnowledge:
 
 
 def load_schema(spec_path: Path) -> schemathesis.BaseSchema:
-    """The spec as a Schemathesis schema; an unreadable or invalid spec is a ConfigError."""
+    """The spec file as a Schemathesis schema; an unreadable or invalid spec is a ConfigError."""
+    try:
+        text = spec_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read the spec {spec_path}: {first_line(exc)}") from exc
+    return schema_from_text(text, spec_path)
+
+
+def schema_from_text(text: str, spec_path: Path) -> schemathesis.BaseSchema:
+    """The spec's text, already read once for the run, as a Schemathesis schema located at
+    `spec_path` (as `from_path` would have it); an invalid spec is a ConfigError."""
     config = schemathesis.Config.from_dict(
         {"checks": {"negative_data_rejection": {"expected-statuses": REJECTION_STATUSES}}}
     )
     try:
-        return schemathesis.openapi.from_path(str(spec_path), config=config)
+        schema = schemathesis.openapi.from_file(text, config=config)
     except Exception as exc:  # Schemathesis raises several types for a bad document
         raise ConfigError(f"cannot read the spec {spec_path}: {first_line(exc)}") from exc
+    schema.location = spec_path.absolute().as_uri()
+    return schema
 
 
 def knowledge_from(schema: schemathesis.BaseSchema, codes: Iterable[str]) -> SeedKnowledge:
