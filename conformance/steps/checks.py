@@ -20,6 +20,8 @@ from typing import Any
 import requests
 from defusedxml import ElementTree
 from openapi_schema_validator import OAS30Validator
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from conformance import yamldoc
 from conformance.errors import ConfigError
@@ -96,13 +98,13 @@ def load_spec_checks(path: Path) -> SpecChecks:
 
 
 def wants_xml(accept: str | None) -> bool:
-    """Whether an error answer should be XML: only when Accept asks for XML and not JSON."""
+    """Whether an error answer should be XML: XML's quality (werkzeug, RFC 9110: the most
+    specific range counts, q=0 refuses) is above JSON's; JSON wins ties and an absent header."""
     if not accept:
         return False
-    lowered = accept.lower()
-    if "json" in lowered or "*/*" in lowered or "application/*" in lowered:
-        return False
-    return "xml" in lowered
+    ranges = parse_accept_header(accept, MIMEAccept)
+    xml = max(ranges.quality(media) for media in XML_TYPES)
+    return xml > ranges.quality("application/json")
 
 
 def media_type(response: requests.Response) -> str:
