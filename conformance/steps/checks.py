@@ -26,6 +26,7 @@ from werkzeug.http import parse_accept_header
 from conformance import yamldoc
 from conformance.errors import ConfigError
 from conformance.evidence import Level
+from conformance.results import xml_error
 
 DOCUMENTED_LOCATION = re.compile(r"^/core/casemgr/v3/activity/(?P<id>[0-9]+)$")
 ANY_ACTIVITY_LOCATION = re.compile(r"/activity/(?P<id>[0-9]+)$")
@@ -120,29 +121,11 @@ def read_error(response: requests.Response) -> dict[str, Any] | None:
     text = response.content.strip()
     try:
         if text.startswith(b"<"):
-            return _xml_error(text)
+            return xml_error(text)
         body = json.loads(text)
     except (ValueError, ElementTree.ParseError):
         return None
     return body if isinstance(body, dict) else None
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-def _xml_error(content: bytes) -> dict[str, Any]:
-    root = ElementTree.fromstring(content)
-    if _local(root.tag) != "error":
-        raise ValueError(f"root element is <{_local(root.tag)}>, not <error>")
-    body: dict[str, Any] = {}
-    for child in root:
-        name = _local(child.tag)
-        if name == "details":
-            body["details"] = [{_local(kv.tag): kv.text or "" for kv in detail} for detail in child]
-        else:
-            body[name] = child.text or ""
-    return body
 
 
 # ------------------------------------------------------------------ properties of every answer
