@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from conformance import response_shape
 from mock_server.negotiation import (
     DEFAULT_LOCALE,
     JSON,
@@ -93,3 +94,15 @@ def test_the_body_format_follows_content_type(content_type: str | None, expected
 )
 def test_a_user_message_only_for_yes(header: str | None, expected: bool) -> None:
     assert wants_user_message(header) is expected
+
+
+@pytest.mark.parametrize(
+    "accept",
+    [None, "application/json", "application/xml", "text/xml", "*/*", "application/*",
+     "application/xml, application/json", "application/xml, application/json;q=0",
+     "application/json;q=0.5, application/xml;q=0.9", "application/json;q=0, */*",
+     "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/*, */*;q=0.1"],
+)  # fmt: skip
+def test_the_harness_expects_the_format_the_mock_answers(accept: str | None) -> None:
+    """Mock and harness each call werkzeug in their own function; they must read a list alike."""
+    assert (response_format(accept) == XML) is response_shape.wants_xml(accept)
