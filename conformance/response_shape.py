@@ -100,12 +100,14 @@ def load_spec_checks(path: Path) -> SpecChecks:
 
 def wants_xml(accept: str | None) -> bool:
     """Whether an error answer should be XML: XML's quality (werkzeug, RFC 9110: the most
-    specific range counts, q=0 refuses) is above JSON's; JSON wins ties and an absent header."""
+    specific range counts, q=0 refuses) is above JSON's; JSON wins ties and an absent header.
+    A range's parameters other than q do not narrow it; `text/xml` counts only when named, as
+    the answer is application/xml (`text/*` does not ask for it)."""
     if not accept:
         return False
-    ranges = parse_accept_header(accept, MIMEAccept)
-    xml = max(ranges.quality(media) for media in XML_TYPES)
-    return xml > ranges.quality("application/json")
+    ranges = MIMEAccept([(v.split(";", 1)[0].strip(), q) for v, q in parse_accept_header(accept)])
+    named = max((q for value, q in ranges if value.lower() == "text/xml"), default=0)
+    return max(ranges.quality("application/xml"), named) > ranges.quality("application/json")
 
 
 def media_type(response: requests.Response) -> str:

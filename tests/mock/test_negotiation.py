@@ -34,6 +34,9 @@ from mock_server.negotiation import (
         ("application/xml;q=0.9, */*;q=0.8", XML),  # a browser's list
         ("application/json;q=0, */*", XML),  # the explicit refusal beats the wildcard
         ("text/html, application/xml;q=0.1", XML),
+        ("application/json; charset=utf-8", JSON),  # a range's parameters do not narrow it
+        ("application/xml; charset=utf-8, application/json;q=0.5", XML),
+        ("text/xml;q=0.9, application/json;q=0.8", XML),  # text/xml, named, is a synonym
     ],
 )  # fmt: skip
 def test_the_response_format_follows_accept(accept: str | None, expected: str) -> None:
@@ -42,8 +45,9 @@ def test_the_response_format_follows_accept(accept: str | None, expected: str) -
 
 @pytest.mark.parametrize(
     "accept",
-    ["text/html", "image/png", "text/plain", "application/json;q=0", "application/xml;q=0",
-     "application/json;q=0, application/xml;q=0", "*/*;q=0", "application/xml;q=abc", ","],
+    ["text/html", "image/png", "text/plain", "text/*", "application/json;q=0",
+     "application/xml;q=0", "application/json;q=0, application/xml;q=0", "*/*;q=0",
+     "application/xml;q=abc", ","],
 )  # fmt: skip
 def test_nothing_acceptable_is_none(accept: str) -> None:
     """None: the pipeline answers 406 406-101."""
@@ -101,7 +105,9 @@ def test_a_user_message_only_for_yes(header: str | None, expected: bool) -> None
     [None, "application/json", "application/xml", "text/xml", "*/*", "application/*",
      "application/xml, application/json", "application/xml, application/json;q=0",
      "application/json;q=0.5, application/xml;q=0.9", "application/json;q=0, */*",
-     "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/*, */*;q=0.1"],
+     "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/*, */*;q=0.1",
+     "application/json; charset=utf-8", "text/*;q=0.9, application/json;q=0.5",
+     "application/xml; charset=utf-8, application/json;q=0.5", "text/xml;q=0.9, */*;q=0.8"],
 )  # fmt: skip
 def test_the_harness_expects_the_format_the_mock_answers(accept: str | None) -> None:
     """Mock and harness each call werkzeug in their own function; they must read a list alike."""
