@@ -103,11 +103,38 @@ def _write(tmp_path: Path, change: dict) -> Path:
         ({"tokens": {"t": {"actor": "user", "id": "nobody"}}}, "unknown user 'nobody'"),
         ({"settings": {"max_body_size_kb": "big"}}, "must be a positive number"),
         ({"colour": "blue"}, "unknown top-level key"),
+        ({"issue_types": [{"id": "1", "message_center": "Nowhere"}]},
+         r"issue_types\[0\]: unknown message center 'Nowhere'"),
+        ({"uploads": [{"altId": "a", "size_bytes": -1}]},
+         r"uploads\[0\].size_bytes: must be a non-negative integer"),
     ],
 )  # fmt: skip
 def test_data_file_problems_are_named(tmp_path: Path, change: dict, message: str) -> None:
     with pytest.raises(DataError, match=message):
         load_seed(_write(tmp_path, change))
+
+
+def test_every_problem_of_the_shape_is_named_at_once_with_its_path(tmp_path: Path) -> None:
+    """The schema (mock_server/data/data.schema.json) reports all of them in one run."""
+    change = {
+        "settings": {"secure_messaging": "yes", "colour": 1},
+        "aliases": [{"id": "1", "address": "not an address", "department": "Service"}, {}],
+        "customers": [{"id": "12a", "type": "alien"}],
+        "tokens": {"t": {"actor": "robot", "id": "x"}},
+    }
+    with pytest.raises(DataError) as caught:
+        load_seed(_write(tmp_path, change))
+    assert str(caught.value).splitlines()[1:] == [
+        "  - settings.colour: unknown key",
+        "  - settings.secure_messaging: must be true or false",
+        "  - aliases[0].address: invalid address 'not an address'",
+        "  - aliases[1]: 'id' is a required property",
+        "  - aliases[1]: 'address' is a required property",
+        "  - aliases[1]: 'department' is a required property",
+        "  - customers[0].id: customer id '12a' must be decimal digits",
+        "  - customers[0].type: 'alien' is not one of ['individual', 'group', 'corporate']",
+        "  - tokens.t.actor: must be one of user, client, customer",
+    ]
 
 
 def test_default_data_loads_and_a_bad_file_stops_the_cli(tmp_path: Path) -> None:
