@@ -10,6 +10,7 @@ from pytest_bdd import parsers, when
 from conformance import requests_builder as build
 from conformance.client import ApiClient
 from conformance.settings import HarnessSettings
+from conformance.spec import load_api
 from conformance.steps import checks
 from conformance.steps.context import ScenarioContext, not_applicable
 from conformance.traits import TraitLog
@@ -52,7 +53,7 @@ def send(
     """Send the scenario's request; every answer's shape is observed for the traits."""
     headers = request_headers(ctx)
     ctx.response = client.send(
-        method, harness.operation_path, headers, request_body(ctx), ctx.params
+        method, load_api(harness.spec_path).vendor.path, headers, request_body(ctx), ctx.params
     )
     ctx.stored = None
     observe(traits, spec_checks, ctx.response, headers.get("Accept"), client)
