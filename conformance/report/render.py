@@ -304,8 +304,17 @@ def results_document(
         "selection": result.meta.selection,
         "coverage": model["coverage"],
         "baseline": baseline_diff.to_dict() if baseline_diff else None,
-        **result.to_dict(),
+        **_run_data(result),
     }
+
+
+def _run_data(result: RunResult) -> dict[str, Any]:
+    """The run as data, each exchange with the curl line that sends it again."""
+    data = result.to_dict()
+    for check, entry in zip(result.checks, data["checks"], strict=True):
+        for exchange, recorded in zip(check.exchanges, entry["exchanges"], strict=True):
+            recorded["curl"] = exchange.curl()
+    return data
 
 
 def _rule_entry(row: dict[str, Any]) -> dict[str, Any]:
