@@ -33,7 +33,8 @@ def limits_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
     report_dir = tmp_path_factory.mktemp("limits")
     with running_mock() as base:
         argv = [str(CONFORMANCE), "run", "--target", str(PROFILE), "--base-url", base,
-                "--rule", "LIM-*", "--transport", "plain", "--report-dir", str(report_dir)]  # fmt: skip
+                "--rule", "LIM-*", "--transport", "plain",
+                "--report-dir", str(report_dir)]  # fmt: skip
         proc = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120)
         assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
         yield base, report_dir, json.loads((report_dir / "results.json").read_text())
@@ -75,6 +76,8 @@ def test_the_size_limit_rules_curl_lines_reproduce_the_answers(
             exchange["status"],
             error_code_of(exchange["response_body"]),
         ), exchange["curl"][:300]
+        if status >= 400:  # the same error, attribute and message included
+            assert body.decode() == exchange["response_body"], exchange["curl"][:300]
 
 
 def answer_of(output: bytes) -> tuple[int, bytes]:
