@@ -12,8 +12,8 @@ import pytest
 import requests
 import responses
 
-from conformance.cli import probe
 from conformance.errors import TargetUnreachable
+from conformance.probe import probe
 from conformance.results import (
     QUOTED_BODY_BYTES,
     Exchange,
