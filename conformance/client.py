@@ -233,19 +233,20 @@ class Recorder:
         self.exchanges.append(exchange)
 
 
-def _bytes(body: bytes | str | Any) -> bytes:
-    """The bytes a prepared request sends (requests encodes a str body as UTF-8)."""
-    if isinstance(body, bytes):
-        return body
-    return body.encode("utf-8") if isinstance(body, str) else b""
-
-
-def _text(body: bytes | str | None) -> str:
-    if body is None:
-        return ""
-    if isinstance(body, bytes):
-        return trim(body.decode("utf-8", errors="replace"))
-    return trim(body)
+def sent_exchange(prepared: requests.PreparedRequest, **answer: Any) -> Exchange:
+    """An Exchange of `prepared` exactly as sent (its headers and bytes; the body's preview
+    trimmed) with `answer`: status, response headers and body, elapsed_ms or error."""
+    body = prepared.body
+    sent = body.encode("utf-8") if isinstance(body, str) else body
+    sent = sent if isinstance(sent, bytes) else b""
+    return Exchange(
+        method=prepared.method or "",
+        url=prepared.url or "",
+        request_headers=dict(prepared.headers),
+        request_body=trim(sent.decode("utf-8", errors="replace")),
+        sent_body=sent,
+        **answer,
+    )
 
 
 # Errors that mean nobody answers at the address: no server, no host, no route.
@@ -287,7 +288,7 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
 class ApiClient:
     """Sends requests to one base URL with a deadline; records each exchange in `recorder`.
 
-    Without `session`, it sends through `make_session(timeout, breaker)`.
+    Without `session`, it sends through `make_session(timeout, breaker, transport)`.
     """
 
     def __init__(
@@ -297,11 +298,12 @@ class ApiClient:
         recorder: Recorder,
         session: requests.Session | None = None,
         breaker: Breaker | None = None,
+        transport: Transport = DEFAULT_TRANSPORT,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.recorder = recorder
-        self.session = session or make_session(timeout, breaker)
+        self.session = session or make_session(timeout, breaker, transport)
 
     def url(self, path: str) -> str:
         return path if path.startswith(("http://", "https://")) else self.base_url + path
@@ -335,18 +337,17 @@ class ApiClient:
         try:
             response = self.session.send(prepared, timeout=self.timeout, allow_redirects=False)
         except TargetStopped as exc:
-            self._record(prepared, body, started, error=exc)
+            self._record(prepared, started, error=exc)
             raise
         except requests.RequestException as exc:
-            self._record(prepared, body, started, error=exc)
+            self._record(prepared, started, error=exc)
             raise self._translate(exc, prepared) from exc
-        self._record(prepared, body, started, response=response)
+        self._record(prepared, started, response=response)
         return response
 
     def _record(
         self,
         prepared: requests.PreparedRequest,
-        body: bytes | str | None,
         started: float,
         *,
         response: requests.Response | None = None,
@@ -362,12 +363,8 @@ class ApiClient:
                 "truncated_at": truncated_at(response),
             }
         self.recorder.record(
-            Exchange(
-                method=prepared.method or "",
-                url=prepared.url or "",
-                request_headers=dict(prepared.headers),
-                request_body=_text(body),
-                sent_body=_bytes(prepared.body),
+            sent_exchange(
+                prepared,
                 elapsed_ms=_ms_since(started),
                 error=f"{type(error).__name__}: {error}" if error is not None else None,
                 **answer,

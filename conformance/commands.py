@@ -49,6 +49,6 @@ def run_command(args: argparse.Namespace) -> int:
     display = make_display(sys.stdout)
     display.line(f"target {plan.profile.name} at {plan.profile.base_url}")
     breaker = Breaker()  # one per run: the probe and both stages count into it
-    probe(plan.profile.base_url, plan.profile.timeout_seconds, breaker)
+    probe(plan.profile.base_url, plan.profile.timeout_seconds, breaker, plan.harness.transport)
     result = execute(plan, display, breaker)
     return finish(plan, result, display)

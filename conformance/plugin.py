@@ -24,7 +24,7 @@ from conformance.evidence import Level
 from conformance.profile import Profile, load_profile
 from conformance.response_shape import SpecChecks, load_spec_checks
 from conformance.results import CheckResult, Finding, Outcome, outcome_of
-from conformance.settings import HarnessSettings
+from conformance.settings import DEFAULT_TRANSPORT, TRANSPORTS, HarnessSettings
 from conformance.steps.context import NOT_APPLICABLE, Blocked, ScenarioContext
 from conformance.traits import TraitLog
 
@@ -56,6 +56,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--spec-path", metavar="FILE", help="OpenAPI document (default: the project's)")
     group.addoption("--catalog-path", metavar="FILE", help="rule catalog (default: the project's)")
+    group.addoption("--transport", choices=TRANSPORTS, default=DEFAULT_TRANSPORT)
 
 
 def harness_settings(config: pytest.Config) -> HarnessSettings:
@@ -64,6 +65,7 @@ def harness_settings(config: pytest.Config) -> HarnessSettings:
     return HarnessSettings(
         spec_path=Path(spec) if spec else defaults.spec_path,
         catalog_path=Path(catalog) if catalog else defaults.catalog_path,
+        transport=config.getoption("--transport"),
     )
 
 
@@ -144,8 +146,13 @@ def breaker(pytestconfig: pytest.Config) -> Breaker:
 
 
 @pytest.fixture
-def client(profile: Profile, recorder: Recorder, breaker: Breaker) -> ApiClient:
-    return ApiClient(profile.base_url, profile.timeout_seconds, recorder, breaker=breaker)
+def client(
+    profile: Profile, recorder: Recorder, breaker: Breaker, harness: HarnessSettings
+) -> ApiClient:
+    timeout = profile.timeout_seconds
+    return ApiClient(
+        profile.base_url, timeout, recorder, breaker=breaker, transport=harness.transport
+    )
 
 
 @pytest.fixture

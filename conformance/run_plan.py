@@ -61,7 +61,8 @@ class RunPlan:
 def plan_run(args: argparse.Namespace) -> RunPlan:
     from conformance.fuzzing import schema as fuzz_schema  # Schemathesis is heavy: only to run
 
-    harness = HarnessSettings(spec_path=args.spec) if args.spec else HarnessSettings()
+    harness = HarnessSettings(transport=args.transport)
+    harness = dataclasses.replace(harness, spec_path=args.spec) if args.spec else harness
     settings = parse_settings(args.setting)
     profile = load_profile(args.target, base_url=args.base_url, settings=settings)
     catalog = load_catalog(harness.catalog_path)

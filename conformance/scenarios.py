@@ -1,7 +1,7 @@
 """Run the Gherkin scenarios against a target, in this process, and return one result each.
 
     results = run_scenarios(Path("mock_server/data/profile.yaml"),
-                            base_url="http://127.0.0.1:8080/core/casemgr/v3")
+                            base_url="http://127.0.0.1:8080/...")  # the profile's base_url
 
 pytest runs with the harness's own ini (conformance/scenario_tests/pytest.ini), so the project's
 tests/conftest.py and pyproject options never apply, and with plain asserts (the steps raise
@@ -70,6 +70,8 @@ def pytest_args(
         str(harness.spec_path),
         "--catalog-path",
         str(harness.catalog_path),
+        "--transport",
+        harness.transport,
     ]
     if base_url:
         args += ["--base-url", base_url]

@@ -33,7 +33,7 @@ class Operation:
 
 @dataclass(frozen=True)
 class Api:
-    base_path: str  # /core/casemgr/v3
+    base_path: str  # the path every server URL in the spec shares
     vendor: Operation  # the one operation not flagged x-mock-extension
     read_back: Operation  # the GET at the path a 201's Location names
 
@@ -53,8 +53,16 @@ class Api:
     @functools.cached_property
     def location(self) -> re.Pattern[str]:
         """A documented Location (host-relative); the activity's decimal id is group `id`."""
-        path = _PARAMETER.sub("(?P<id>[0-9]+)", re.escape(self.read_back.path), count=1)
-        return re.compile(f"^{re.escape(self.base_path)}{path}$")
+        return re.compile(f"^{re.escape(self.base_path)}{self._activity_path}$")
+
+    @functools.cached_property
+    def location_tail(self) -> re.Pattern[str]:
+        """The read-back path at the end of a Location, whatever base comes before it."""
+        return re.compile(f"{self._activity_path}$")
+
+    @property
+    def _activity_path(self) -> str:
+        return _PARAMETER.sub("(?P<id>[0-9]+)", re.escape(self.read_back.path), count=1)
 
 
 def api_of(spec: Mapping[str, Any]) -> Api:
