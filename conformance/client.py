@@ -160,9 +160,12 @@ class DeadlineAdapter(HTTPAdapter):
         try:
             response = super().send(request, stream=True, timeout=self.deadline_s, **kw)
             self._read(response)
+        except requests.ConnectTimeout:
+            raise  # no connection at all within the deadline: the probe's "nobody there"
         except requests.RequestException as exc:
-            if watchdog.fired:
-                raise self._late(request) from exc
+            # A read timeout is the deadline too (it is as long), even when it beat the watchdog.
+            if watchdog.fired or isinstance(exc, requests.Timeout):
+                raise self._late(request, exc) from exc
             raise
         finally:
             watchdog.stop()
@@ -181,9 +184,12 @@ class DeadlineAdapter(HTTPAdapter):
         self.attach(response.raw.connection)
         _ = response.content
 
-    def _late(self, request: requests.PreparedRequest) -> DeadlineExceeded:
+    def _late(
+        self, request: requests.PreparedRequest, cause: Exception | None = None
+    ) -> DeadlineExceeded:
+        seen = f"; {type(cause).__name__}" if cause is not None else ""
         return DeadlineExceeded(
-            f"no complete answer within {self.deadline_s} s (connect and whole response)",
+            f"no complete answer within {self.deadline_s} s (connect and whole response{seen})",
             request=request,
         )
 
