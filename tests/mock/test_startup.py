@@ -15,9 +15,7 @@ from mock_server.__main__ import settings_from
 from mock_server.data import DataError, load_seed
 from mock_server.settings import DEFAULT_DATA
 from tests.mock.conftest import CUSTOMER, Api, customer_body, user_body
-from tests.support import ROOT, free_port, running_mock
-
-READY_S = 20.0  # as tests.support waits for every mock it starts
+from tests.support import READY_S, ROOT, free_port, running_mock
 
 
 def test_flags_switch_every_setting_off() -> None:
