@@ -16,20 +16,21 @@ from pathlib import Path
 
 from mock_server.data import DataError
 from mock_server.runtime import tune_collector
-from mock_server.settings import DEFAULT_DATA, Latency, MockSettings
+from mock_server.settings import CONNEXION_STACKS, Latency, MockSettings
 
+DEFAULTS = MockSettings()
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off"}
 
 
 def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mock-server", description=__doc__)
-    p.add_argument("--host", default=env.get("MOCK_HOST", "127.0.0.1"))
-    p.add_argument("--port", type=int, default=int(env.get("MOCK_PORT", "8080")))
+    p.add_argument("--host", default=env.get("MOCK_HOST", DEFAULTS.host))
+    p.add_argument("--port", type=int, default=int(env.get("MOCK_PORT", DEFAULTS.port)))
     p.add_argument(
         "--data",
         type=Path,
-        default=Path(env.get("MOCK_DATA", str(DEFAULT_DATA))),
+        default=Path(env.get("MOCK_DATA", DEFAULTS.data_file)),
         help="seed data file (default: the bundled data/default.yaml)",
     )
     _switch(p, "customer-departmentalization", env)
@@ -53,7 +54,15 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         "--token-lifetime",
         type=_lifetime,
         default=_env_lifetime(env),
-        help="seconds an issued OAuth token lives (default 3600); then 401 401-101",
+        help=f"seconds an issued OAuth token lives (default {DEFAULTS.token_lifetime_seconds}); "
+        "then 401 401-101",
+    )
+    p.add_argument(
+        "--connexion-stack",
+        choices=CONNEXION_STACKS,
+        default=_env_stack(env),
+        help="fast (default): Connexion with the mock's overrides of its internals; "
+        "stock: Connexion's public API only (same answers, slower)",
     )
     _switch(p, "validate-responses", env, default=True)
     p.add_argument(
@@ -91,11 +100,20 @@ def _lifetime(text: str) -> int:
 def _env_lifetime(env: Mapping[str, str]) -> int:
     raw = env.get("MOCK_TOKEN_LIFETIME")
     if raw is None:
-        return MockSettings.token_lifetime_seconds
+        return DEFAULTS.token_lifetime_seconds
     try:
         return _lifetime(raw)
     except argparse.ArgumentTypeError as exc:
         raise SystemExit(f"mock-server: MOCK_TOKEN_LIFETIME: {exc}") from exc
+
+
+def _env_stack(env: Mapping[str, str]) -> str:
+    raw = env.get("MOCK_CONNEXION_STACK", DEFAULTS.connexion_stack)
+    if raw not in CONNEXION_STACKS:
+        raise SystemExit(
+            f"mock-server: MOCK_CONNEXION_STACK={raw!r} is not one of {CONNEXION_STACKS}"
+        )
+    return raw
 
 
 def _env_name(flag: str) -> str:
@@ -149,6 +167,7 @@ def settings_from(argv: Sequence[str] | None, env: Mapping[str, str]) -> MockSet
         quiet=args.quiet,
         latency=args.latency,
         token_lifetime_seconds=args.token_lifetime,
+        connexion_stack=args.connexion_stack,
     )
 
 

@@ -9,16 +9,15 @@ in a thread, or serve it.
 from __future__ import annotations
 
 import functools
+import logging
+from types import ModuleType
 from typing import Any
 
 from connexion import AsyncApp
 from connexion.middleware.exceptions import ExceptionMiddleware
 from connexion.middleware.main import ConnexionMiddleware
 from connexion.middleware.request_validation import RequestValidationMiddleware
-from connexion.middleware.response_validation import ResponseValidationMiddleware
-from connexion.middleware.routing import RoutingMiddleware
 from connexion.middleware.server_error import ServerErrorMiddleware
-from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 
@@ -32,16 +31,12 @@ from mock_server.faults import Controls, ErrorBook
 from mock_server.handlers import Handlers
 from mock_server.oauth import OAuthRoutes, origin_check
 from mock_server.observe import Journal
-from mock_server.once import (
-    CachedAsyncApi,
-    CachedResponseValidationMiddleware,
-    RoutingWithMemory,
-    SwaggerUIForItsPaths,
-)
 from mock_server.pipeline import CREATE, Services, VendorChecks
 from mock_server.settings import DEV_ORIGIN_REGEX, MockSettings, resolve_partition
 from mock_server.store import RequestLog, Store
 from mock_server.validation import BodyValidator, load_spec, request_schema
+
+logger = logging.getLogger("mock_server")
 
 
 def build_store(settings: MockSettings) -> Store:
@@ -65,14 +60,16 @@ def create_app(settings: MockSettings, store: Store | None = None) -> AsyncApp:
         cors=_cors_options(settings),
         controls=controls,
     )
+    fast = _fast_stack(settings)
     app = AsyncApp(
         __name__,
-        middlewares=_middlewares(edge, services),
-        security_map=security_map(store),
+        middlewares=_middlewares(edge, services, fast),
+        security_map=_security_map(store, fast),
         swagger_ui_options=SwaggerUIOptions(swagger_ui=True),
     )
     handlers = Handlers(services).by_operation_id()
-    app._middleware_app.api_cls = CachedAsyncApi  # before add_api: see once.DecorateOnce
+    if fast is not None:
+        fast.use_cached_api(app)  # before add_api
     app.add_api(
         spec,
         base_path=API_BASE,
@@ -85,16 +82,32 @@ def create_app(settings: MockSettings, store: Store | None = None) -> AsyncApp:
     return app
 
 
-def _middlewares(edge: Any, services: Services) -> list[Any]:
-    """Connexion's stack with its two error layers replaced by the Edge (which renders vendor
-    errors), its request validation by the vendor checks, and its routing, response validation
-    and Swagger UI by versions that do their lookups once (see once.py)."""
+def _fast_stack(settings: MockSettings) -> ModuleType | None:
+    """The fence of Connexion overrides, or None for the stock stack (asked for, or the fence
+    does not fit the installed Connexion: then one warning line, and the mock still serves)."""
+    if settings.connexion_stack == "stock":
+        return None
+    try:
+        from mock_server import connexion_internals
+    except (ImportError, AttributeError, TypeError) as exc:
+        logger.warning("mock-server: Connexion's stock stack (slower): %s", exc)
+        return None
+    return connexion_internals
+
+
+def _security_map(store: Store, fast: ModuleType | None) -> dict[str, Any]:
+    handlers = security_map(store)
+    return handlers if fast is None else {k: fast.fast_security(v) for k, v in handlers.items()}
+
+
+def _middlewares(edge: Any, services: Services, fast: ModuleType | None) -> list[Any]:
+    """Connexion's stack (the public `middlewares` list) with its two error layers replaced by
+    the Edge (which renders vendor errors) and its request validation by the vendor checks; on
+    the fast stack, routing, response validation and Swagger UI by the fence's versions."""
     swaps: dict[Any, Any] = {
         ExceptionMiddleware: edge,
         RequestValidationMiddleware: functools.partial(VendorChecks, services=services),
-        ResponseValidationMiddleware: CachedResponseValidationMiddleware,
-        SwaggerUIMiddleware: SwaggerUIForItsPaths,
-        RoutingMiddleware: RoutingWithMemory,
+        **(fast.FAST_LAYERS if fast is not None else {}),
     }
     stack = ConnexionMiddleware.default_middlewares
     return [swaps.get(m, m) for m in stack if m is not ServerErrorMiddleware]

@@ -27,10 +27,9 @@ from mock_server.data import (
     Upload,
     User,
 )
-from mock_server.settings import PartitionSettings
+from mock_server.settings import MockSettings, PartitionSettings
 
 FIRST_ACTIVITY_ID = 1001
-TOKEN_LIFETIME_SECONDS = 3600  # the default of MockSettings.token_lifetime_seconds
 
 
 class Issued(NamedTuple):
@@ -232,7 +231,7 @@ class Store:
         self,
         seed: SeedData,
         partition: PartitionSettings | None = None,
-        token_lifetime: int = TOKEN_LIFETIME_SECONDS,
+        token_lifetime: int = MockSettings.token_lifetime_seconds,
     ) -> None:
         self.seed = seed
         self.token_lifetime = token_lifetime
