@@ -144,7 +144,7 @@ async def main(args: argparse.Namespace) -> None:
     apps = {name: builders[name]() for name in servers}
     for app in apps.values():
         await lifespan_start(app)
-    from mock_server.runtime import tune_collector
+    from mock_server.gc_tuning import tune_collector
 
     tune_collector()  # as both servers run: after start-up, the collector tuned for serving
     for workload in args.workloads.split(","):

@@ -15,8 +15,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from mock_server.data import DataError
-from mock_server.runtime import tune_collector
+from mock_server.gc_tuning import tune_collector
 from mock_server.settings import CONNEXION_STACKS, Latency, MockSettings
+from mock_server.validation import base_path, load_spec
 
 DEFAULTS = MockSettings()
 TRUE = {"1", "true", "yes", "on"}
@@ -187,11 +188,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"mock-server: {exc}", file=sys.stderr)
         return 2
     if not settings.quiet:
-        print(
-            f"mock-server: http://{settings.host}:{settings.port}/core/casemgr/v3 "
-            f"(Swagger UI at /core/casemgr/v3/ui/)",
-            file=sys.stderr,
-        )
+        base = f"http://{settings.host}:{settings.port}{base_path(load_spec(settings.spec_file))}"
+        print(f"mock-server: {base} (Swagger UI at {base}/ui/)", file=sys.stderr)
     tune_collector()
     # loop and http stay "auto": uvloop and httptools (uvicorn[standard]) where they exist.
     uvicorn.run(app, host=settings.host, port=settings.port, access_log=False, log_level="warning")

@@ -2,7 +2,7 @@
 
 The middleware stack is Connexion's, with its error layers replaced by the Edge (request log,
 CORS, vendor error bodies) and its request validation by the vendor checks
-(pipeline.VendorChecks). Building the app reads files but starts nothing: tests wrap it, run it
+(vendor_checks.VendorChecks). Building the app reads files but starts nothing: tests wrap it, run it
 in a thread, or serve it.
 """
 
@@ -21,43 +21,51 @@ from connexion.middleware.server_error import ServerErrorMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 
-from mock_server.activity import API_BASE
 from mock_server.auth import security_map
 from mock_server.data import load_seed
 from mock_server.edge import Edge
 from mock_server.errors import CodeBook
-from mock_server.extensions import MockRoutes
 from mock_server.faults import Controls, ErrorBook
 from mock_server.handlers import Handlers
+from mock_server.mock_routes import MockRoutes
 from mock_server.oauth import OAuthRoutes, origin_check
-from mock_server.observe import Journal
-from mock_server.pipeline import CREATE, Services, VendorChecks
+from mock_server.request_log import Journal, RequestLog
 from mock_server.settings import DEV_ORIGIN_REGEX, MockSettings, resolve_partition
-from mock_server.store import RequestLog, Store
-from mock_server.validation import BodyValidator, load_spec, request_schema
+from mock_server.store import Store
+from mock_server.validation import (
+    BodyValidator,
+    base_path,
+    load_spec,
+    operation_path,
+    request_schema,
+)
+from mock_server.vendor_checks import CREATE, Services, VendorChecks
 
 logger = logging.getLogger("mock_server")
 
 
-def build_store(settings: MockSettings) -> Store:
+def build_store(settings: MockSettings, base: str) -> Store:
     """The store for these settings: the data file, with flags overriding its settings block."""
     seed = load_seed(settings.data_file)
     partition = resolve_partition(settings, seed.partition)
-    return Store(seed, partition, token_lifetime=settings.token_lifetime_seconds)
+    return Store(seed, partition, settings.token_lifetime_seconds, base)
 
 
 def create_app(settings: MockSettings, store: Store | None = None) -> AsyncApp:
     """The ASGI app; pass a store to share or inspect state from a test."""
-    store = store or build_store(settings)
     spec = load_spec(settings.spec_file)
-    services = Services(store, BodyValidator(request_schema(spec)))
+    base, create_path = base_path(spec), operation_path(spec, CREATE)
+    store = store or build_store(settings, base)
+    services = Services(store, BodyValidator(request_schema(spec)), base)
     log = RequestLog(settings.request_log_size)
-    controls = Controls(ErrorBook(spec, "/activity/email/general"), settings.latency)
+    controls = Controls(ErrorBook(spec, create_path), settings.latency)
     edge = functools.partial(
         Edge,
         journal=Journal(log, quiet=settings.quiet),
         codes=CodeBook.load(settings.rules_file),
         cors=_cors_options(settings),
+        base_path=base,
+        create_path=create_path,
         controls=controls,
     )
     fast = _fast_stack(settings)
@@ -72,7 +80,7 @@ def create_app(settings: MockSettings, store: Store | None = None) -> AsyncApp:
         fast.use_cached_api(app)  # before add_api
     app.add_api(
         spec,
-        base_path=API_BASE,
+        base_path=base,
         resolver=_resolver(handlers),
         validate_responses=settings.validate_responses,
     )

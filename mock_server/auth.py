@@ -4,7 +4,7 @@ The spec declares three OAuth2 schemes (user, client application, customer); the
 actors apart by the token alone, reading the store, so the spec carries no x-tokenInfoFunc.
 The fixed tokens of the data file (and client-credentials tokens) stand for actors and carry no
 scope restriction; a token issued by the authorization code flow (oauth.py) holds the scopes it
-was granted, and the create needs `core.casemgr.manage` (pipeline.VendorChecks).
+was granted, and the create needs `core.casemgr.manage` (vendor_checks.VendorChecks).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def security_map(store: Store) -> dict[str, type[OAuthSecurityHandler]]:
     """Connexion builds handlers from classes, so the store is bound into a class per app.
 
     Both public hooks: the token info comes from the store, and scopes are not checked here
-    (pipeline.VendorChecks answers a missing scope with the vendor's 403). The fast stack wraps
+    (vendor_checks.VendorChecks answers a missing scope with the vendor's 403). The fast stack wraps
     it (connexion_internals.fast_security)."""
 
     class StoreOAuthHandler(OAuthSecurityHandler):

@@ -2,7 +2,7 @@
 
 XML 1.0 has no control characters (but tab, newline and carriage return), no surrogates and no
 U+FFFE or U+FFFF, raw or as character references; expat refuses every one. The pipeline relies
-on it (pipeline.VendorChecks._body); this test holds it for text, attributes and CDATA.
+on it (vendor_checks.VendorChecks._body); this test holds it for text, attributes and CDATA.
 """
 
 from __future__ import annotations

@@ -36,6 +36,7 @@ class Services:
 
     store: Store
     validator: BodyValidator
+    base_path: str  # the spec's (validation.base_path)
 
 
 class ClientDisconnected(Exception):
