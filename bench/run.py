@@ -19,6 +19,7 @@ import argparse
 import contextlib
 import dataclasses
 import datetime
+import functools
 import json
 import os
 import re
@@ -30,6 +31,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -128,10 +130,23 @@ def started(
         yield Server(name, proc, port, root + create_path)
 
 
-def start_mock() -> contextlib.AbstractContextManager[Server]:
+def start_mock(
+    name: str = "mock", *flags: str, root: Path | None = None
+) -> contextlib.AbstractContextManager[Server]:
+    """This checkout's mock, or (root) the one of another checkout, e.g. main's for a before."""
     port = free_port()
-    argv = [PY, "-m", "mock_server", "--host", "127.0.0.1", "--port", str(port), "--quiet"]
-    return started("mock", argv, port, "/mock/health")
+    python = [PY] if root is None else ["env", f"PYTHONPATH={root}", PY, "-P"]
+    argv = [*python, "-m", "mock_server", "--host", "127.0.0.1", "--port", str(port), "--quiet"]
+    return started(name, [*argv, *flags], port, "/mock/health")
+
+
+def mock_starters(args: argparse.Namespace) -> dict[str, Any]:
+    """mock; mock-stock: on Connexion's stock stack; mock-base: the one at --baseline-root."""
+    return {
+        "mock": start_mock,
+        "mock-stock": functools.partial(start_mock, "mock-stock", "--connexion-stack", "stock"),
+        "mock-base": functools.partial(start_mock, "mock-base", root=args.baseline_root),
+    }
 
 
 def start_floor() -> contextlib.AbstractContextManager[Server]:
@@ -248,7 +263,7 @@ def throughput(args: argparse.Namespace) -> list[Measure]:
     with contextlib.ExitStack() as stack:
         servers = []
         for name in args.servers:
-            starter = {"mock": start_mock, "prism": start_prism, "floor": start_floor}[name]
+            starter = {**mock_starters(args), "prism": start_prism, "floor": start_floor}[name]
             servers.append(stack.enter_context(starter()))
         for workload in args.workloads:
             for server in servers:
@@ -265,7 +280,7 @@ def throughput(args: argparse.Namespace) -> list[Measure]:
                             continue
                         m = measure(wrk, server, workload, connections, args)
                         print(
-                            f"  {m.server:6} {m.workload:8} c={m.connections:<3} r{round_} "
+                            f"  {m.server:10} {m.workload:8} c={m.connections:<3} r{round_} "
                             f"{m.rps:9.0f} req/s  p50 {m.p50_ms:7.2f} ms  "
                             f"p99 {m.p99_ms:8.2f} ms  unexpected {m.unexpected}",
                             flush=True,
@@ -284,13 +299,13 @@ def median_round(rounds: list[Measure]) -> Measure:
 
 def throughput_table(results: list[Measure]) -> str:
     lines = [
-        f"{'server':7}{'workload':10}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'server':11}{'workload':10}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
         f"{'unexpected':>12}  rounds req/s"
     ]
     for m in results:
         rounds = "/".join(str(r) for r in m.rounds_rps)
         lines.append(
-            f"{m.server:7}{m.workload:10}{m.connections:>6}{m.rps:>10.0f}"
+            f"{m.server:11}{m.workload:10}{m.connections:>6}{m.rps:>10.0f}"
             f"{m.p50_ms:>9.2f}{m.p99_ms:>9.2f}{m.unexpected:>12}  {rounds}"
         )
     return "\n".join(lines)
@@ -494,7 +509,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default="throughput,memory,conformance",
         help="comma-separated: throughput, memory, conformance",
     )
-    parser.add_argument("--servers", default="mock,prism,floor")
+    parser.add_argument(
+        "--servers", default="mock,prism,floor", help="also mock-stock, mock-base (throughput)"
+    )
+    parser.add_argument(
+        "--baseline-root", type=Path, help="the checkout whose mock is mock-base (e.g. main's)"
+    )
     parser.add_argument("--workloads", default="json,xml,rejected")
     parser.add_argument("--connections", default="10,50")
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per measurement")

@@ -65,11 +65,11 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         help="fast (default): Connexion with the mock's overrides of its internals; "
         "stock: Connexion's public API only (same answers, slower)",
     )
-    _switch(p, "validate-responses", env, default=True)
+    _switch(p, "validate-responses", env, default=DEFAULTS.validate_responses)
     p.add_argument(
         "--quiet",
         action="store_true",
-        default=_flag(env, "QUIET") or False,
+        default=_flag(env, "QUIET") or DEFAULTS.quiet,
         help="no per-request log lines",
     )
     return p

@@ -19,6 +19,7 @@ import pytest
 
 import mock_server
 from mock_server import connexion_internals
+from mock_server.__main__ import settings_from
 from mock_server.app import create_app
 from mock_server.settings import MockSettings
 from tests.mock.asgi import Messages, asgi_call
@@ -121,3 +122,12 @@ def test_another_connexion_release_falls_back_to_the_stock_stack(
     ]
     status = asgi_call(app, CREATE, [bearer(USER), JSON], body())[0]["status"]
     assert status == 201
+
+
+def test_the_stack_is_a_flag_or_a_variable_and_fast_by_default() -> None:
+    assert settings_from([], {}).connexion_stack == "fast"
+    assert settings_from([], {"MOCK_CONNEXION_STACK": "stock"}).connexion_stack == "stock"
+    flagged = settings_from(["--connexion-stack", "fast"], {"MOCK_CONNEXION_STACK": "stock"})
+    assert flagged.connexion_stack == "fast"
+    with pytest.raises(SystemExit):
+        settings_from([], {"MOCK_CONNEXION_STACK": "quick"})
