@@ -182,13 +182,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from mock_server.app import create_app
 
+    spec = load_spec(settings.spec_file)
     try:
-        app = create_app(settings)
+        app = create_app(settings, spec=spec)
     except DataError as exc:
         print(f"mock-server: {exc}", file=sys.stderr)
         return 2
     if not settings.quiet:
-        base = f"http://{settings.host}:{settings.port}{base_path(load_spec(settings.spec_file))}"
+        base = f"http://{settings.host}:{settings.port}{base_path(spec)}"
         print(f"mock-server: {base} (Swagger UI at {base}/ui/)", file=sys.stderr)
     tune_collector()
     # loop and http stay "auto": uvloop and httptools (uvicorn[standard]) where they exist.

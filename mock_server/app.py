@@ -51,9 +51,12 @@ def build_store(settings: MockSettings, base: str) -> Store:
     return Store(seed, partition, settings.token_lifetime_seconds, base)
 
 
-def create_app(settings: MockSettings, store: Store | None = None) -> AsyncApp:
-    """The ASGI app; pass a store to share or inspect state from a test."""
-    spec = load_spec(settings.spec_file)
+def create_app(
+    settings: MockSettings, store: Store | None = None, spec: dict[str, Any] | None = None
+) -> AsyncApp:
+    """The ASGI app; pass a store to share or inspect state from a test, the loaded spec file
+    when the caller read it already (parsing it is most of the start-up time)."""
+    spec = spec or load_spec(settings.spec_file)
     base, create_path = base_path(spec), operation_path(spec, CREATE)
     store = store or build_store(settings, base)
     services = Services(store, BodyValidator(request_schema(spec)), base)
