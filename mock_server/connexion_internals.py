@@ -7,17 +7,19 @@ Connexion's mechanisms (routing by operationId, security handlers, error handler
 validation) and build each thing once. The stock stack (settings `connexion_stack="stock"`)
 uses none of this and answers the same, only slower.
 
-Private names used, all of Connexion 3.3.0:
+Private names used (names and behaviours no Connexion documentation promises), all of 3.3.0:
 - `AsyncApp._middleware_app.api_cls` (set to CachedAsyncApi before add_api);
-- `AsyncApi`, `AsyncOperation._fn`, `.pythonic_params`, `.jsonifier` (connexion.apps.asynchronous);
+- `AsyncApi.make_operation`, `AsyncOperation.from_operation`, `.fn`, `._fn`, `.pythonic_params`,
+  `.jsonifier` (connexion.apps.asynchronous);
 - `StarletteDecorator.framework`, `.uri_parser`, `.decorate`, `._sync_async_decorator`,
   `._response_decorator_cls`; `connexion.decorators.parameter.unwrap_decorators`;
-  `connexion.utils.inspect_function_arguments`, `is_nullable`; `connexion.context.scope`,
-  `.receive`;
+  `connexion.utils.inspect_function_arguments`, `is_nullable`;
 - `JSONResponseBodyValidator._schema`, `._validate`, `.validator`; `VALIDATOR_MAP`;
   `MediaTypeDict`;
-- `ResponseValidationAPI`, `ResponseValidationOperation._operation`, `._validator_map`,
-  `.next_app`, `.extract_content_type`, `.validate_mime_type`, `.validate_required_headers`;
+- `ResponseValidationMiddleware.api_cls`, `ResponseValidationAPI.make_operation`,
+  `.validate_responses`, `.next_app`; `ResponseValidationOperation._operation` (its
+  `response_definition`, `response_schema`), `._validator_map`, `.next_app`,
+  `.extract_content_type`, `.validate_mime_type`, `.validate_required_headers`;
 - `RoutingMiddleware.app`, `connexion.middleware.routing._scope`,
   `connexion.middleware.abstract.ROUTING_CONTEXT`; `SwaggerUIMiddleware.app`;
 - `OAuthSecurityHandler._get_verify_func`, `connexion.security.NO_VALUE`.

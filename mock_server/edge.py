@@ -41,7 +41,7 @@ VARY_ORIGIN = (b"vary", b"Origin")
 PLAN_KEY = "mock.plan"
 # Statuses the vendor does not document for the create, kept where none it documents fits:
 # 404 (no such path), 405 (another method). A too-large body or an unreadable Content-Type
-# raised by a lower layer is the documented 400 400-152 requestBody, as the pipeline answers.
+# raised by a lower layer is the documented 400 400-152 requestBody, as the vendor checks answer.
 _STATUS_CODES = {
     404: ("404-100", None),
     405: ("405-100", "PRT-01"),

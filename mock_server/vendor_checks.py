@@ -32,7 +32,7 @@ REQUEST_BODY = "requestBody"
 
 @dataclass(frozen=True)
 class Services:
-    """What the pipeline and the handlers share for the lifetime of one app."""
+    """What the vendor checks and the handlers share for the lifetime of one app."""
 
     store: Store
     validator: BodyValidator

@@ -1,7 +1,7 @@
 """No text read from XML can hold what the mock cannot store, so the XML path skips that walk.
 
 XML 1.0 has no control characters (but tab, newline and carriage return), no surrogates and no
-U+FFFE or U+FFFF, raw or as character references; expat refuses every one. The pipeline relies
+U+FFFE or U+FFFF, raw or as character references; expat refuses every one. The vendor checks rely
 on it (vendor_checks.VendorChecks._body); this test holds it for text, attributes and CDATA.
 """
 
