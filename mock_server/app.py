@@ -48,7 +48,7 @@ def build_store(settings: MockSettings, base: str) -> Store:
     """The store for these settings: the data file, with flags overriding its settings block."""
     seed = load_seed(settings.data_file)
     partition = resolve_partition(settings, seed.partition)
-    return Store(seed, partition, settings.token_lifetime_seconds, base)
+    return Store(seed, partition, settings.token_lifetime_seconds, base_path=base)
 
 
 def create_app(
@@ -62,15 +62,7 @@ def create_app(
     services = Services(store, BodyValidator(request_schema(spec)), base)
     log = RequestLog(settings.request_log_size)
     controls = Controls(ErrorBook(spec, create_path), settings.latency)
-    edge = functools.partial(
-        Edge,
-        journal=Journal(log, quiet=settings.quiet),
-        codes=CodeBook.load(settings.rules_file),
-        cors=_cors_options(settings),
-        base_path=base,
-        create_path=create_path,
-        controls=controls,
-    )
+    edge = _edge(settings, Journal(log, quiet=settings.quiet), controls, base, create_path)
     fast = _fast_stack(settings)
     app = AsyncApp(
         __name__,
@@ -91,6 +83,21 @@ def create_app(
     for rule, view, methods in MockRoutes(store, log, controls, oauth).routes():
         app.add_url_rule(rule, view.__name__, view, methods=methods)
     return app
+
+
+def _edge(
+    settings: MockSettings, journal: Journal, controls: Controls, base: str, create_path: str
+) -> Any:
+    """The Edge's factory: Connexion builds each middleware around the next layer itself."""
+    return functools.partial(
+        Edge,
+        journal=journal,
+        codes=CodeBook.load(settings.rules_file),
+        cors=_cors_options(settings),
+        base_path=base,
+        create_path=create_path,
+        controls=controls,
+    )
 
 
 def _fast_stack(settings: MockSettings) -> ModuleType | None:

@@ -189,7 +189,8 @@ class Store:
         seed: SeedData,
         partition: PartitionSettings | None = None,
         token_lifetime: int = MockSettings.token_lifetime_seconds,
-        base_path: str = "",
+        *,
+        base_path: str,
     ) -> None:
         self.seed = seed
         self.base_path = base_path  # the spec's, for the activities' links
