@@ -36,6 +36,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+READY_S = 20.0  # how long a started server may take to answer: a hang guard, not a speed
+
+
 @contextlib.contextmanager
 def running_process(
     argv: Sequence[str], ready_url: str, timeout: float
@@ -61,7 +64,7 @@ def running_process(
 
 @contextlib.contextmanager
 def serve(
-    argv: Sequence[str], port: int, health_path: str = "/mock/health", timeout: float = 20.0
+    argv: Sequence[str], port: int, health_path: str = "/mock/health", timeout: float = READY_S
 ) -> Iterator[str]:
     """Run `argv` (a server on 127.0.0.1:port) until the block ends; yield its root URL."""
     root = f"http://127.0.0.1:{port}"
