@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from conformance.settings import HarnessSettings
 from conformance.spec import load_api
-from mock_server.runtime import tune_collector
+from mock_server.gc_tuning import tune_collector
 
 API = load_api(HarnessSettings().spec_path)  # the spec's base path and operation paths
 LOCATION = API.base_path + API.read_back_path("")  # a new activity's, but for its id

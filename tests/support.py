@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import subprocess
 import sys
@@ -10,12 +11,23 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import requests
 
+from mock_server.settings import CONNEXION_STACKS, MockSettings
+
 ROOT = Path(__file__).resolve().parents[1]
 BASE_PATH = "/core/casemgr/v3"
+# The Connexion stack every mock a test starts runs on (scripts/test runs the mock's tests on
+# both): MOCK_CONNEXION_STACK, the variable the mock itself reads.
+MOCK_STACK = os.environ.get("MOCK_CONNEXION_STACK", MockSettings.connexion_stack)
+assert MOCK_STACK in CONNEXION_STACKS, f"MOCK_CONNEXION_STACK={MOCK_STACK!r}: fast or stock"
+
+
+def mock_settings(**changes: Any) -> MockSettings:
+    """MockSettings for an in-process mock, on this run's Connexion stack."""
+    return MockSettings(connexion_stack=MOCK_STACK, **changes)  # type: ignore[arg-type]
 
 
 def free_port() -> int:
@@ -87,6 +99,8 @@ def running_mock(*flags: str) -> Iterator[str]:
         "--port",
         str(port),
         "--quiet",
+        "--connexion-stack",
+        MOCK_STACK,
         *flags,
     ]
     with serve(argv, port) as root:
