@@ -4,14 +4,17 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import requests
 
+from conformance.spec import load_api
 from tests.support import free_port, running_process
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,8 +24,9 @@ NODE = BENCH / ".node"
 PRISM = NODE / "node_modules" / ".bin" / "prism"
 SPEC = ROOT / "openapi" / "openapi.yaml"
 PROFILE = ROOT / "mock_server" / "data" / "profile.yaml"
-BASE_PATH = "/core/casemgr/v3"
-CREATE_PATH = f"{BASE_PATH}/activity/email/general"
+API = load_api(SPEC)  # the base path and the operation's path, as the spec writes them
+BASE_PATH = API.base_path
+CREATE_PATH = BASE_PATH + API.vendor.path
 TOKEN = "user-admin-token"
 PY = sys.executable
 
@@ -75,10 +79,23 @@ def started(
         yield Server(name, proc, port, root + create_path)
 
 
-def start_mock() -> contextlib.AbstractContextManager[Server]:
+def start_mock(
+    name: str = "mock", *flags: str, root: Path | None = None
+) -> contextlib.AbstractContextManager[Server]:
+    """This checkout's mock, or (root) the one of another checkout, e.g. main's for a before."""
     port = free_port()
-    argv = [PY, "-m", "mock_server", "--host", "127.0.0.1", "--port", str(port), "--quiet"]
-    return started("mock", argv, port, "/mock/health")
+    python = [PY] if root is None else ["env", f"PYTHONPATH={root}", PY, "-P"]
+    argv = [*python, "-m", "mock_server", "--host", "127.0.0.1", "--port", str(port), "--quiet"]
+    return started(name, [*argv, *flags], port, "/mock/health")
+
+
+def mock_starters(baseline_root: Path | None) -> dict[str, Any]:
+    """mock; mock-stock: on Connexion's stock stack; mock-base: the one at baseline_root."""
+    return {
+        "mock": start_mock,
+        "mock-stock": functools.partial(start_mock, "mock-stock", "--connexion-stack", "stock"),
+        "mock-base": functools.partial(start_mock, "mock-base", root=baseline_root),
+    }
 
 
 def start_floor() -> contextlib.AbstractContextManager[Server]:

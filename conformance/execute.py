@@ -19,8 +19,6 @@ from conformance.results import CheckResult, Outcome, RunMeta, RunResult
 from conformance.run_plan import RunPlan
 from conformance.settings import PROJECT_ROOT
 
-VENDOR_OPERATION = "create-incoming-email-activity"
-READ_BACK_OPERATION = "get-activity-by-id"
 VERSIONED = (
     "egain-email-activity-conformance",
     "schemathesis",
@@ -86,10 +84,7 @@ def _warnings(
 
 def _documented_statuses(plan: RunPlan) -> tuple[int, ...]:
     """Statuses the spec declares for the operations this run sends requests to."""
-    operations = [
-        VENDOR_OPERATION,
-        *([READ_BACK_OPERATION] if plan.inputs.profile.read_back else []),
-    ]
+    operations = plan.knowledge.api.operation_ids(plan.inputs.profile.read_back)
     statuses = plan.knowledge.statuses
     return tuple(sorted({s for op in operations for s in statuses.get(op, ())}))
 
@@ -141,6 +136,7 @@ def _fuzz(
         timeout_s=plan.inputs.profile.timeout_seconds,
         read_back=plan.inputs.profile.read_back,
         data=dataclasses.asdict(plan.inputs.profile.data),
+        transport=plan.inputs.harness.transport,
     )
     options = cases.FuzzOptions(
         max_examples=plan.max_examples, time_budget_s=plan.time_budget_s, seed=plan.seed

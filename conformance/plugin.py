@@ -27,7 +27,7 @@ from conformance.inputs import RunInputs, load_inputs, parse_settings
 from conformance.profile import Profile
 from conformance.response_shape import SpecChecks
 from conformance.results import CheckResult, Finding, Outcome, outcome_of
-from conformance.settings import HarnessSettings
+from conformance.settings import DEFAULT_TRANSPORT, TRANSPORTS, HarnessSettings
 from conformance.steps.context import NOT_APPLICABLE, Blocked, ScenarioContext
 from conformance.traits import TraitLog
 
@@ -59,6 +59,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--spec-path", metavar="FILE", help="OpenAPI document (default: the project's)")
     group.addoption("--catalog-path", metavar="FILE", help="rule catalog (default: the project's)")
+    group.addoption("--transport", choices=TRANSPORTS, default=DEFAULT_TRANSPORT)
 
 
 def _inputs_from_options(config: pytest.Config) -> RunInputs:
@@ -81,6 +82,7 @@ def _harness_from_options(config: pytest.Config) -> HarnessSettings:
     return HarnessSettings(
         spec_path=Path(spec) if spec else defaults.spec_path,
         catalog_path=Path(catalog) if catalog else defaults.catalog_path,
+        transport=config.getoption("--transport"),
     )
 
 
@@ -145,8 +147,13 @@ def breaker(pytestconfig: pytest.Config) -> Breaker:
 
 
 @pytest.fixture
-def client(profile: Profile, recorder: Recorder, breaker: Breaker) -> ApiClient:
-    return ApiClient(profile.base_url, profile.timeout_seconds, recorder, breaker=breaker)
+def client(
+    profile: Profile, recorder: Recorder, breaker: Breaker, harness: HarnessSettings
+) -> ApiClient:
+    timeout = profile.timeout_seconds
+    return ApiClient(
+        profile.base_url, timeout, recorder, breaker=breaker, transport=harness.transport
+    )
 
 
 @pytest.fixture

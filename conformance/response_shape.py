@@ -27,13 +27,11 @@ from conformance import yamldoc
 from conformance.errors import ConfigError
 from conformance.evidence import Level
 from conformance.results import xml_error
+from conformance.spec import Api, api_of
 
-DOCUMENTED_LOCATION = re.compile(r"^/core/casemgr/v3/activity/(?P<id>[0-9]+)$")
-ANY_ACTIVITY_LOCATION = re.compile(r"/activity/(?P<id>[0-9]+)$")
 VENDOR_CODE = re.compile(r"^(?P<status>[1-5][0-9]{2})-[0-9]+$")
 XML_TYPES = ("application/xml", "text/xml")
 DOCUMENTED_ACCEPT = {"application/json": False, "application/xml": True}  # value -> wants XML
-CREATE_OPERATION = "create-incoming-email-activity"
 
 
 @dataclass(frozen=True)
@@ -61,7 +59,8 @@ class SpecChecks:
         self._activities = OAS30Validator(
             {**schemas["ActivityList"], "components": spec["components"]}
         )
-        self.vendor_statuses = _vendor_statuses(spec)
+        self.api = api_of(spec)
+        self.vendor_statuses = self.api.vendor.statuses
 
     def error_problems(self, body: Any) -> list[str]:
         return [_problem(e) for e in self._error.iter_errors(body)]
@@ -72,14 +71,6 @@ class SpecChecks:
     def status_level(self, status: int) -> Level:
         """A status the vendor documents is documented; the others are the mock's choice."""
         return Level.DOCUMENTED if status in self.vendor_statuses else Level.CHOICE
-
-
-def _vendor_statuses(spec: Mapping[str, Any]) -> frozenset[int]:
-    for methods in spec.get("paths", {}).values():
-        for operation in methods.values():
-            if isinstance(operation, Mapping) and operation.get("operationId") == CREATE_OPERATION:
-                return frozenset(int(s) for s in operation.get("x-vendor-statuses", ()))
-    raise ConfigError(f"spec has no operation {CREATE_OPERATION}")
 
 
 def _problem(error: Any) -> str:
@@ -181,7 +172,7 @@ def _media_problems(response: requests.Response, accept: str | None, level: Leve
     return [Problem("HDR-05", "media", cause, level, cause, expected, kind)]
 
 
-def created_problems(response: requests.Response) -> list[Problem]:
+def created_problems(response: requests.Response, api: Api) -> list[Problem]:
     """A 201: no body, and a Location that names the new activity (EFF-01)."""
     problems = []
     if response.content.strip():
@@ -190,10 +181,9 @@ def created_problems(response: requests.Response) -> list[Problem]:
     location = response.headers.get("Location")
     if not location:
         problems.append(_eff01("a 201 answer has no Location header", "Location", "(none)"))
-    elif created_id(response) is None:
-        problems.append(
-            _eff01("the Location does not name an activity", "/activity/{id}", location)
-        )
+    elif created_id(response, api) is None:
+        cause = "the Location does not name an activity"
+        problems.append(_eff01(cause, api.read_back.path, location))
     return problems
 
 
@@ -201,10 +191,10 @@ def _eff01(cause: str, expected: str, actual: str) -> Problem:
     return Problem("EFF-01", "effect", cause, None, cause, expected, actual)
 
 
-def created_id(response: requests.Response) -> str | None:
+def created_id(response: requests.Response, api: Api) -> str | None:
     """The new activity's id from a 201's Location (…/activity/{id}), or None."""
     location = response.headers.get("Location") or ""
-    match = ANY_ACTIVITY_LOCATION.search(location.split("?")[0])
+    match = api.location_tail.search(location.split("?")[0])
     return match["id"] if match else None
 
 
@@ -227,14 +217,15 @@ def read_back_problems(checks: SpecChecks, body: Any) -> list[Problem]:
     ]
 
 
-def documented_location_problem(location: str) -> str | None:
-    """None when the Location is /core/casemgr/v3/activity/{id}, host-relative or absolute."""
+def documented_location_problem(location: str, api: Api) -> str | None:
+    """None when the Location is the documented one (base path and activity path), host-relative
+    or absolute."""
     path = location
     absolute = re.match(r"^https?://[^/]+(?P<path>/.*)$", location)
     if absolute:
         path = absolute["path"]
-    if DOCUMENTED_LOCATION.match(path):
+    if api.location.match(path):
         return None
-    if not path.startswith("/core/casemgr/v3/"):
-        return "it lacks the base path /core/casemgr/v3"
-    return "it is not /core/casemgr/v3/activity/{id}"
+    if not path.startswith(api.base_path + "/"):
+        return f"it lacks the base path {api.base_path}"
+    return f"it is not {api.location_template}"

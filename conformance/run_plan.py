@@ -37,7 +37,8 @@ class RunPlan:
 def plan_run(args: argparse.Namespace) -> RunPlan:
     from conformance.fuzzing import schema as fuzz_schema  # Schemathesis is heavy: only to run
 
-    harness = HarnessSettings(spec_path=args.spec) if args.spec else HarnessSettings()
+    harness = HarnessSettings(transport=args.transport)
+    harness = dataclasses.replace(harness, spec_path=args.spec) if args.spec else harness
     settings = parse_settings(args.setting)
     inputs = load_inputs(args.target, base_url=args.base_url, settings=settings, harness=harness)
     schema = fuzz_schema.schema_from_text(inputs.spec_text, harness.spec_path)

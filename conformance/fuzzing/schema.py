@@ -10,9 +10,8 @@ from typing import Any
 import schemathesis
 
 from conformance.errors import ConfigError, first_line
+from conformance.spec import Api, api_of
 
-VENDOR_OPERATION = "create-incoming-email-activity"
-READ_BACK_OPERATION = "get-activity-by-id"
 # Statuses a schema-invalid request may get: Schemathesis's defaults plus the spec's 413.
 REJECTION_STATUSES = ["400", "401", "403", "404", "405", "406", "413", "415", "422", "5xx"]
 
@@ -23,6 +22,7 @@ class SeedKnowledge:
 
     codes: frozenset[str]
     statuses: Mapping[str, frozenset[int]]  # operationId -> statuses the spec declares
+    api: Api  # the base path and the operations (conformance.spec)
 
 
 def load_schema(spec_path: Path) -> schemathesis.BaseSchema:
@@ -57,7 +57,7 @@ def knowledge_from(schema: schemathesis.BaseSchema, codes: Iterable[str]) -> See
                 statuses[operation["operationId"]] = frozenset(
                     int(s) for s in declared if str(s).isdigit()
                 )
-    return SeedKnowledge(codes=frozenset(codes), statuses=statuses)
+    return SeedKnowledge(codes=frozenset(codes), statuses=statuses, api=api_of(schema.raw_schema))
 
 
 def find_operation(schema: schemathesis.BaseSchema, operation_id: str) -> Any:

