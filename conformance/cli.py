@@ -28,11 +28,13 @@ from conformance.catalog import AREAS
 from conformance.commands import baseline_command, rules_command, run_command
 from conformance.errors import EXIT_OK, EXIT_USAGE, HarnessError, first_line
 from conformance.run_plan import STAGES
-from conformance.settings import DEFAULT_TRANSPORT, PROJECT_ROOT, TRANSPORTS
-
-DEFAULT_REPORT_DIR = PROJECT_ROOT / "reports" / "latest"
-DEFAULT_MAX_EXAMPLES = 50
-DEFAULT_TIME_BUDGET_S = 120.0
+from conformance.settings import (
+    DEFAULT_MAX_EXAMPLES,
+    DEFAULT_REPORT_DIR,
+    DEFAULT_TIME_BUDGET_S,
+    DEFAULT_TRANSPORT,
+    TRANSPORTS,
+)
 
 
 # ------------------------------------------------------------------ command line

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from conformance import json_schemas, yamldoc
 from conformance.errors import ConfigError
+from conformance.settings import DEFAULT_TIMEOUT_S
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ class Data:
 class Profile:
     name: str
     base_url: str
-    timeout_seconds: float = 10.0
+    timeout_seconds: float = DEFAULT_TIMEOUT_S
     read_back: bool = False
     mode: str = "vendor"  # how a difference from the reference counts (the schema's `mode`)
     settings: TargetSettings = TargetSettings()
@@ -125,7 +126,7 @@ def load_profile(
     return Profile(
         name=_text(raw.get("name", path.stem)),
         base_url=str(raw["base_url"]).strip().rstrip("/"),
-        timeout_seconds=float(raw.get("timeout_seconds", 10)),
+        timeout_seconds=float(raw.get("timeout_seconds", DEFAULT_TIMEOUT_S)),
         read_back=_flag(raw.get("read_back", False)),
         mode=str(raw.get("mode", "vendor")),
         settings=_section(TargetSettings, raw.get("settings")),

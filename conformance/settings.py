@@ -14,6 +14,9 @@ from typing import Literal
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_TIMEOUT_S = 10.0  # a target profile's timeout_seconds when it has none; the probe's cap
+DEFAULT_REPORT_DIR = PROJECT_ROOT / "reports" / "latest"
+DEFAULT_MAX_EXAMPLES = 50  # fuzzing cases per operation and mode
+DEFAULT_TIME_BUDGET_S = 120.0  # the fuzzing stage's wall-clock budget
 # "fenced": send through the urllib3/requests overrides (conformance.transport_internals) for
 # an exact wall-clock deadline and a body cap; "plain": none of them, the same verdicts.
 Transport = Literal["fenced", "plain"]
