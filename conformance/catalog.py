@@ -40,6 +40,20 @@ REQUIRED_FIELDS = (
 
 
 @dataclass(frozen=True)
+class Passive:
+    """What the validation proxy reads of live traffic to judge a rule (rules.yaml `passive`)."""
+
+    sent: str  # the request-side precondition, as the client is told it ("your client sent ...")
+    step: int = 0  # its step in the operation's check order; 0: a property of every answer
+    schema: tuple[str, ...] = ()  # request-schema attributes whose refusal breaks the rule
+    schema_error: str = ""  # or the kind of schema error (a jsonschema validator) that does
+    never: str = ""  # a code the answer must not carry: the rule says such a request is served
+
+
+PASSIVE_KEYS = frozenset({"step", "sent", "schema", "schema_error", "never", "every"})
+
+
+@dataclass(frozen=True)
 class Rule:
     id: str
     area: str
@@ -56,6 +70,7 @@ class Rule:
     # Rules a scenario of this one can only see it through (a new customer's department is
     # seen only through the department's lookup): breaking those shows here too.
     observed_through: tuple[str, ...] = ()
+    passive: Passive | None = None  # None: live traffic alone cannot show the rule broken
 
     def level(self, item: str) -> Level:
         """How sure the docs are of `item` (an item the rule leaves out: as its outcome)."""
@@ -141,6 +156,7 @@ def _rule(entry: dict[str, Any], codes: dict[str, str]) -> Rule:
         ),
         *_evidence_problems(entry["evidence"], expect),
         *(["unknown source"] if entry["source"] not in SOURCES else []),
+        *_passive_problems(entry.get("passive")),
         *(["expect.status missing"] if "status" not in expect else []),
         *([f"code {code} not in codes"] if code and code not in codes else []),
         *(
@@ -165,6 +181,32 @@ def _rule(entry: dict[str, Any], codes: dict[str, str]) -> Rule:
         effect=expect.get("effect"),
         evidence=_evidence(entry["evidence"]),
         observed_through=tuple(entry.get("observed_through", ())),
+        passive=_passive(entry.get("passive")),
+    )
+
+
+def _passive_problems(passive: Any) -> list[str]:
+    if passive is None:
+        return []
+    if not isinstance(passive, dict):
+        return ["passive must be a mapping"]
+    problems = [f"unknown passive key {key}" for key in passive if key not in PASSIVE_KEYS]
+    if ("every" in passive) == ("sent" in passive and "step" in passive):
+        problems.append("passive needs either every, or step and sent")
+    return problems
+
+
+def _passive(passive: dict[str, Any] | None) -> Passive | None:
+    if passive is None:
+        return None
+    if "every" in passive:
+        return Passive(sent=f"every {passive['every']}")
+    return Passive(
+        sent=str(passive["sent"]),
+        step=int(passive["step"]),
+        schema=tuple(str(s) for s in passive.get("schema", ())),
+        schema_error=str(passive.get("schema_error", "")),
+        never=str(passive.get("never", "")),
     )
 
 
