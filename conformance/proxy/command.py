@@ -12,10 +12,12 @@ Exit code as `conformance run`: 0 no deviation seen, 1 a deviation, 2 a usage er
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -165,12 +167,28 @@ class Proxy:
     def server(self) -> Any:  # uvicorn.Server
         import uvicorn
 
+        class Server(uvicorn.Server):
+            @contextlib.contextmanager
+            def capture_signals(self) -> Iterator[None]:
+                """Ctrl-C and SIGTERM stop serving; unlike uvicorn's, the signal is not raised
+                again afterwards, so the reports are written and the exit code is ours."""
+                if threading.current_thread() is not threading.main_thread():
+                    yield
+                    return
+                stops = (signal.SIGINT, signal.SIGTERM)
+                previous = {sig: signal.signal(sig, self.handle_exit) for sig in stops}
+                try:
+                    yield
+                finally:
+                    for sig, handler in previous.items():
+                        signal.signal(sig, handler)
+
         config = uvicorn.Config(
             self.app, host=self.plan.host, port=self.plan.port, lifespan="on",
             log_level="warning", access_log=False, server_header=False, date_header=False,
             timeout_keep_alive=30,
         )  # fmt: skip
-        return uvicorn.Server(config)
+        return Server(config)
 
     def summary(self) -> str:
         c = self.session.counts
