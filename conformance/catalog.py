@@ -48,9 +48,10 @@ class Passive:
     schema: tuple[str, ...] = ()  # request-schema attributes whose refusal breaks the rule
     schema_error: str = ""  # or the kind of schema error (a jsonschema validator) that does
     never: str = ""  # a code the answer must not carry: the rule says such a request is served
+    level: Level = Level.DOCUMENTED  # the strongest verdict (the precondition may be inferred)
 
 
-PASSIVE_KEYS = frozenset({"step", "sent", "schema", "schema_error", "never", "every"})
+PASSIVE_KEYS = frozenset({"step", "sent", "schema", "schema_error", "never", "every", "level"})
 
 
 @dataclass(frozen=True)
@@ -193,6 +194,8 @@ def _passive_problems(passive: Any) -> list[str]:
     problems = [f"unknown passive key {key}" for key in passive if key not in PASSIVE_KEYS]
     if ("every" in passive) == ("sent" in passive and "step" in passive):
         problems.append("passive needs either every, or step and sent")
+    if passive.get("level", "documented") not in {level.value for level in Level}:
+        problems.append(f"unknown passive level {passive['level']}")
     return problems
 
 
@@ -207,6 +210,7 @@ def _passive(passive: dict[str, Any] | None) -> Passive | None:
         schema=tuple(str(s) for s in passive.get("schema", ())),
         schema_error=str(passive.get("schema_error", "")),
         never=str(passive.get("never", "")),
+        level=Level(passive.get("level", Level.DOCUMENTED.value)),
     )
 
 

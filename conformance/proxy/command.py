@@ -17,6 +17,7 @@ import json
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -189,6 +190,23 @@ class Proxy:
             timeout_keep_alive=30,
         )  # fmt: skip
         return Server(config)
+
+    @contextlib.contextmanager
+    def running(self, start_timeout_s: float = 20.0) -> Iterator[str]:
+        """The proxy served from a thread of this process (tests, benchmarks); yields its URL."""
+        server = self.server()
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + start_timeout_s
+        while not server.started:
+            if time.monotonic() > deadline or not thread.is_alive():
+                raise RuntimeError("the proxy did not start")
+            time.sleep(0.02)
+        try:
+            yield f"http://{self.plan.host}:{self.plan.port}"
+        finally:
+            server.should_exit = True
+            thread.join(timeout=10)
 
     def summary(self) -> str:
         c = self.session.counts

@@ -24,7 +24,8 @@ from defusedxml import ElementTree
 from jsonschema import FormatChecker
 from openapi_schema_validator import OAS30Validator
 
-from conformance.catalog import Catalog, Rule
+from conformance.catalog import Catalog, Passive, Rule
+from conformance.evidence import Level, weakest
 from conformance.profile import Profile
 from conformance.results import error_code_of
 from conformance.settings import OPERATION_PATH
@@ -74,11 +75,11 @@ class Breach:
     rule: Rule
     detail: str
     codes: frozenset[str]  # the codes the answer may carry (a schema refusal: by error kind)
+    cap: Level = Level.DOCUMENTED  # what this request relies on (an empty header: a choice)
 
     @property
     def step(self) -> int:
-        assert self.rule.passive is not None
-        return self.rule.passive.step
+        return _passive(self.rule).step
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ class Judgement:
 
     observed: dict[str, list[Problem]] = field(default_factory=dict)
     mistakes: list[Mistake] = field(default_factory=list)
+    details: dict[str, str] = field(default_factory=dict)  # rule -> what the request sent
 
     def add(self, rule_id: str, problems: list[Problem]) -> None:
         self.observed.setdefault(rule_id, []).extend(problems)
@@ -189,7 +191,15 @@ def _accepts_readable(accept: str | None) -> bool:
     return False
 
 
-Check = Callable[["Judge", Request], str | None]
+@dataclass(frozen=True)
+class Found:
+    """A precondition that holds only as far as a choice or an inference of ours goes."""
+
+    detail: str
+    cap: Level
+
+
+Check = Callable[["Judge", Request], str | Found | None]
 
 
 def _no_authorization(judge: Judge, r: Request) -> str | None:
@@ -253,9 +263,11 @@ def _oversized(judge: Judge, r: Request) -> str | None:
     return f"a body of {size} bytes" if limit and size > limit * 1024 * 1024 else None
 
 
-def _unreadable_type(judge: Judge, r: Request) -> str | None:
+def _unreadable_type(judge: Judge, r: Request) -> str | Found | None:
+    if r.content_type is not None and not r.content_type.strip():
+        return Found("an empty Content-Type", Level.CHOICE)  # a server may read it as missing
     if r.content_type is not None and r.media not in BODY_TYPES:
-        return f"Content-Type: {r.content_type or '(empty)'}"
+        return f"Content-Type: {r.content_type}"
     return None
 
 
@@ -411,22 +423,32 @@ class Judge:
 
     def _operation(self, seen: Seen, request: Request, judgement: Judgement) -> None:
         breaches = sorted(self._breaches(request, judgement), key=lambda b: b.step)
-        judgement.mistakes += [
-            Mistake(b.rule.id, _sent(b.rule), b.detail) for b in breaches if not _served(b.rule)
-        ]
         refusals = [b for b in breaches if not _served(b.rule)]
+        judgement.mistakes += [Mistake(b.rule.id, _sent(b.rule), b.detail) for b in refusals]
+        judgement.details.update({b.rule.id: b.detail for b in breaches})
         if refusals and seen.status_code >= 500:
             cause = "a request that breaks the spec got a 5xx"
             actual = f"{seen.status_code} for {refusals[0].detail}"
             judgement.add("PRT-03", [_problem("PRT-03", "outcome", cause, "a 4xx", actual)])
             return
-        if refusals:
+        refused_at = self._served(seen, breaches, refusals[0].step if refusals else 99, judgement)
+        if refusals and refusals[0].step < refused_at:
             judgement.add("PRT-03", [])
             first = [b for b in refusals if b.step == refusals[0].step]
             for breach in first:
                 judgement.add(breach.rule.id, self._answered(seen, request, first, breach))
-        for breach in (b for b in breaches if _served(b.rule)):
-            judgement.add(breach.rule.id, _never(seen, breach))
+
+    def _served(
+        self, seen: Seen, breaches: list[Breach], first_refusal: int, judgement: Judgement
+    ) -> int:
+        """Judge the rules that say the request is served (before any refusal it earns); the
+        step at which the answer wrongly refused it (later refusals are then not judged)."""
+        refused_at = 99
+        for breach in (b for b in breaches if _served(b.rule) and b.step < first_refusal):
+            problems = _never(seen, breach)
+            judgement.add(breach.rule.id, problems)
+            refused_at = min(refused_at, breach.step) if problems else refused_at
+        return refused_at
 
     def _breaches(self, request: Request, judgement: Judgement) -> Iterator[Breach]:
         if request.seen.method != "POST":  # routing answers first: only PRT-01 applies
@@ -436,9 +458,11 @@ class Judge:
             return
         for rule in self.rules:
             check = JUDGES.get(rule.id)
-            detail = check(self, request) if check else None
-            if detail:
-                yield Breach(rule, detail, frozenset({rule.code or ""}))
+            found = check(self, request) if check else None
+            if isinstance(found, Found):
+                yield Breach(rule, found.detail, frozenset({rule.code or ""}), found.cap)
+            elif found:
+                yield Breach(rule, found, frozenset({rule.code or ""}))
         if request.seen.method == "POST" and isinstance(request.body, dict):
             yield from self._schema_breaches(request, judgement)
 
@@ -479,13 +503,13 @@ class Judge:
         actual = f"{status} {code or ''}".strip()
         why = f"the request sent {breach.detail}"
         if status < 400:
-            cause = f"a request with {_sent(rule)} was served ({status})"
-            return [_problem(rule.id, "outcome", cause, expected, actual, why)]
-        if status != rule.status:
-            cause = f"a request with {_sent(rule)} got another status"
-            return [_problem(rule.id, "status", cause, expected, actual, why)]
-        cause = f"a request with {_sent(rule)} got another code"
-        return [_problem(rule.id, "code", cause, expected, actual, why)]
+            item, cause = "outcome", f"a request with {_sent(rule)} was served ({status})"
+        elif status != rule.status:
+            item, cause = "status", f"a request with {_sent(rule)} got another status"
+        else:
+            item, cause = "code", f"a request with {_sent(rule)} got another code"
+        level = weakest((rule.level(item), breach.cap, _passive(rule).level))
+        return [_problem(rule.id, item, cause, expected, actual, why, level)]
 
     def _unreadable_gates(self, request: Request, step: int) -> set[tuple[int, str]]:
         """Answers of check-order gates before `step` that the request cannot tell about."""
@@ -514,8 +538,7 @@ def _served(rule: Rule) -> bool:
 
 
 def _sent(rule: Rule) -> str:
-    assert rule.passive is not None
-    return rule.passive.sent
+    return _passive(rule).sent
 
 
 def _never(seen: Seen, breach: Breach) -> list[Problem]:
@@ -530,10 +553,21 @@ def _never(seen: Seen, breach: Breach) -> list[Problem]:
 
 
 def _problem(
-    rule_id: str, item: str, cause: str, expected: str, actual: str, why: str = ""
+    rule_id: str,
+    item: str,
+    cause: str,
+    expected: str,
+    actual: str,
+    why: str = "",
+    level: Level | None = None,
 ) -> Problem:
     message = f"{cause}: expected {expected}, got {actual}" + (f" ({why})" if why else "")
-    return Problem(rule_id, item, cause, None, message, expected, actual)
+    return Problem(rule_id, item, cause, level, message, expected, actual)
+
+
+def _passive(rule: Rule) -> Passive:
+    assert rule.passive is not None
+    return rule.passive
 
 
 def _names(path: str, attribute: str) -> bool:
