@@ -60,3 +60,16 @@ def test_incomplete_entries_are_refused(tmp_path: Path) -> None:
     bad.write_text(yaml.safe_dump(raw))
     with pytest.raises(ConfigError, match="missing seed"):
         load_catalog(bad)
+
+
+def test_every_passive_rule_has_a_judge_and_every_judge_a_passive_rule() -> None:
+    """rules.yaml `passive` says what the proxy judges; conformance.proxy.judge judges it."""
+    from conformance.proxy.judge import EVERY, JUDGED_WITH_BREACHES, JUDGES
+
+    passive = {rule.id: rule.passive for rule in load_catalog().rules if rule.passive}
+    by_schema = {rid for rid, p in passive.items() if p.schema or p.schema_error}
+    judged = set(JUDGES) | set(EVERY) | set(JUDGED_WITH_BREACHES) | by_schema
+    assert judged == set(passive)
+    assert not set(JUDGES) & by_schema  # one judge per rule
+    every = {rid for rid, p in passive.items() if not p.step}
+    assert every == set(EVERY) | {"PRT-03"}
