@@ -21,12 +21,21 @@ CATALOG = load_catalog()
 SPEC = yamldoc.parse((PROJECT_ROOT / "openapi" / "openapi.yaml").read_text(encoding="utf-8"))
 JUDGE = Judge(CATALOG, SPEC, load_profile(MOCK_PROFILE), "/core/casemgr/v3")
 OPERATION = "/core/casemgr/v3/activity/email/general"
-USER, VIEWER, CLIENT, CUSTOMER = "user-admin-token", "user-viewer-token", "client-token", "customer-ana-token"  # fmt: skip
+USER, VIEWER, CLIENT = "user-admin-token", "user-viewer-token", "client-token"
+CUSTOMER = "customer-ana-token"
 TYPE = {"value": "email", "subtype": {"value": "general"}}
 ADDRESSES = {"from": "new@client.example", "receiver": "help@shop.example"}
-AS_USER = {"department": {"name": "Service"}, "type": TYPE, "subject": "s",
-           "payload": {"email": {"emailAddresses": ADDRESSES}}}  # fmt: skip
-AS_CUSTOMER = {"type": TYPE, "subject": "s", "payload": {"email": {"messageCenter": {"id": "Service"}}}}  # fmt: skip
+AS_USER = {
+    "department": {"name": "Service"},
+    "type": TYPE,
+    "subject": "s",
+    "payload": {"email": {"emailAddresses": ADDRESSES}},
+}
+AS_CUSTOMER = {
+    "type": TYPE,
+    "subject": "s",
+    "payload": {"email": {"messageCenter": {"id": "Service"}}},
+}
 CREATED = (201, {"Location": "/core/casemgr/v3/activity/1001"}, b"")
 
 
@@ -44,14 +53,28 @@ def changed(body: dict[str, Any], dotted: str, value: Any) -> dict[str, Any]:
     return body
 
 
-def seen(answer: tuple[int, dict[str, str], bytes], *, method: str = "POST",
-         target: str = OPERATION, token: str | None = USER, headers: dict[str, str] | None = None,
-         body: Any = AS_USER) -> Seen:  # fmt: skip
-    sent = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {}), **(headers or {})}  # fmt: skip
+def seen(
+    answer: tuple[int, dict[str, str], bytes],
+    *,
+    method: str = "POST",
+    target: str = OPERATION,
+    token: str | None = USER,
+    headers: dict[str, str] | None = None,
+    body: Any = AS_USER,
+) -> Seen:
+    auth = {"Authorization": f"Bearer {token}"} if token else {}
+    sent = {"Content-Type": "application/json", **auth, **(headers or {})}
     content = body if isinstance(body, bytes) else json.dumps(body).encode()
     status, answer_headers, answer_body = answer
-    return Seen(method, target, httpx.Headers(sent), content, status,
-                httpx.Headers(answer_headers), answer_body)  # fmt: skip
+    return Seen(
+        method,
+        target,
+        httpx.Headers(sent),
+        content,
+        status,
+        httpx.Headers(answer_headers),
+        answer_body,
+    )
 
 
 def error(code: str, **extra: str) -> tuple[int, dict[str, str], bytes]:
@@ -87,18 +110,18 @@ REFUSED: dict[str, dict[str, Any]] = {
             "payload.email.emailAddresses.replyTo",
             {"address": ["a@x.example", "b@x.example"]},
         )
-    },  # fmt: skip
+    },
     "BODY-14": {"body": changed(AS_USER, "payload.email.date", {"date": "yesterday"})},
     "BODY-15": {"body": changed(AS_USER, "attachments", {"attachment": [{"inline": False}]})},
     "BODY-17": {
         "body": changed(
             AS_USER, "attachments", {"attachment": [{"altId": f"a{i}"} for i in range(26)]}
         )
-    },  # fmt: skip
+    },
     "BODY-20": {"body": changed(AS_USER, "department.name", "")},
     "UC-04": {
         "body": changed(AS_USER, "payload.email.emailAddresses.from", "a@x.example, b@x.example")
-    },  # fmt: skip
+    },
     "UC-08": {"body": changed(AS_USER, "customer", {"department": {"name": "Sales"}})},
     "UC-15": {"body": changed(AS_USER, "secure", "yes")},
     "UC-17": {"body": changed(AS_USER, "payload.email.emailAddresses.cc", {"address": ["nope"]})},
@@ -109,17 +132,17 @@ REFUSED: dict[str, dict[str, Any]] = {
     "CUS-01": {
         "token": CUSTOMER,
         "body": changed(AS_CUSTOMER, "payload.email.messageCenter", ...),
-    },  # fmt: skip
+    },
     "CUS-03": {
         "token": CUSTOMER,
         "body": changed(AS_CUSTOMER, "department", {"name": "Service"}),
-    },  # fmt: skip
+    },
     "CUS-16": {"token": CUSTOMER, "body": changed(AS_CUSTOMER, "secure", True)},
     "GRT-04": {
         "token": CUSTOMER,
         "target": OPERATION + "?customer=1001",
         "body": changed(AS_CUSTOMER, "payload.email.emailAddresses", {"from": "b@x.example"}),
-    },  # fmt: skip
+    },
     "BODY-06": {"body": changed(AS_USER, "subject", ...)},
     "CUS-12": {
         "token": CUSTOMER,
@@ -129,7 +152,7 @@ REFUSED: dict[str, dict[str, Any]] = {
             {"receiver": "help@shop.example"},
         )
         | {"issueType": {"id": "301"}},
-    },  # fmt: skip
+    },
 }
 # rule -> a request the rule says is served, and the refusal it must not get
 SERVED: dict[str, tuple[dict[str, Any], str]] = {
@@ -187,11 +210,14 @@ def test_a_client_mistake_that_gets_a_5xx_breaks_prt03_only() -> None:
     assert not problems(seen(error("400-264"), body=b""), "PRT-03")
 
 
-@pytest.mark.parametrize("answer", [
-    (201, {"Location": "/core/casemgr/v3/activity/1001"}, b'{"id": "1001"}'),
-    (201, {}, b""),
-    (201, {"Location": "/activity/1001"}, b""),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "answer",
+    [
+        (201, {"Location": "/core/casemgr/v3/activity/1001"}, b'{"id": "1001"}'),
+        (201, {}, b""),
+        (201, {"Location": "/activity/1001"}, b""),
+    ],
+)
 def test_a_201_has_no_body_and_the_documented_location(answer: tuple) -> None:
     assert problems(seen(answer), "EFF-01")
     assert not problems(seen(CREATED), "EFF-01")
@@ -199,10 +225,16 @@ def test_a_201_has_no_body_and_the_documented_location(answer: tuple) -> None:
 
 def test_an_error_carries_the_vendor_body_its_documented_message_and_a_declared_status() -> None:
     plain = (400, {"Content-Type": "application/json"}, b"oops")
-    wrong_message = (400, {"Content-Type": "application/json"},
-                     b'{"code": "400-264", "developerMessage": "no body"}')  # fmt: skip
-    undeclared = (418, {"Content-Type": "application/json"},
-                  b'{"code": "418-1", "developerMessage": "teapot"}')  # fmt: skip
+    wrong_message = (
+        400,
+        {"Content-Type": "application/json"},
+        b'{"code": "400-264", "developerMessage": "no body"}',
+    )
+    undeclared = (
+        418,
+        {"Content-Type": "application/json"},
+        b'{"code": "418-1", "developerMessage": "teapot"}',
+    )
     for answer in (plain, wrong_message, undeclared):
         assert problems(seen(answer, body=b""), "PRT-02")
     assert not problems(seen(error("400-264"), body=b""), "PRT-02")
@@ -211,8 +243,11 @@ def test_an_error_carries_the_vendor_body_its_documented_message_and_a_declared_
 def test_an_error_comes_in_the_media_type_accept_asks_for() -> None:
     xml = {"headers": {"Accept": "application/xml"}, "body": b""}
     assert problems(seen(error("400-264"), **xml), "HDR-05")
-    body = (b"<error><code>400-264</code><developerMessage>"
-            + CATALOG.message("400-264").encode() + b"</developerMessage></error>")  # fmt: skip
+    body = (
+        b"<error><code>400-264</code><developerMessage>"
+        + CATALOG.message("400-264").encode()
+        + b"</developerMessage></error>"
+    )
     assert not problems(seen((400, {"Content-Type": "application/xml"}, body), **xml), "HDR-05")
 
 
