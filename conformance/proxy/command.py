@@ -37,6 +37,9 @@ from conformance.settings import PROJECT_ROOT, HarnessSettings
 DEFAULT_LISTEN = "127.0.0.1:8090"
 DEFAULT_REPORT_DIR = PROJECT_ROOT / "reports" / "proxy"
 TICK_S = 1.0
+# h11 drops a request head larger than this (400, connection closed; httptools has no limit);
+# the forwarder answers a head over forward.MAX_HEADER_BYTES with a clear 431.
+MAX_HEAD_BYTES = 1024 * 1024
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -187,7 +190,7 @@ class Proxy:
         config = uvicorn.Config(
             self.app, host=self.plan.host, port=self.plan.port, lifespan="on",
             log_level="warning", access_log=False, server_header=False, date_header=False,
-            timeout_keep_alive=30,
+            timeout_keep_alive=30, http="h11", h11_max_incomplete_event_size=MAX_HEAD_BYTES,
         )  # fmt: skip
         return Server(config)
 

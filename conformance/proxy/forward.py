@@ -38,7 +38,8 @@ CONTROL_PREFIX = "/_conformance/"
 ANNOTATION = "x-conformance-violations"  # --annotate: the exchange's violations (Prism's idea)
 ANNOTATION_LIMIT = 4000
 # The proxy's own codes, in the vendor's status-NNN form; 99x marks them as no vendor's.
-PROXY_CODES = {413: "413-990", 502: "502-990", 504: "504-990"}
+PROXY_CODES = {413: "413-990", 431: "431-990", 502: "502-990", 504: "504-990"}
+MAX_HEADER_BYTES = 64 * 1024  # request headers, names and values: more is refused with 431
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,11 @@ class Forwarder:
         headers = httpx.Headers(
             [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
         )
+        if sum(len(k) + len(v) for k, v in scope["headers"]) > MAX_HEADER_BYTES:
+            self.session.refused("headers over the proxy's cap")
+            why = f"the request headers are larger than the proxy's cap of {MAX_HEADER_BYTES} bytes"
+            await _error(send, 431, why, None)
+            return
         body = await _read_body(receive, self.max_request)
         target = _target(scope)
         if body is None:
