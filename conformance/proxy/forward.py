@@ -1,4 +1,4 @@
-"""The reverse proxy: an ASGI app that forwards each request to the target on `httpx.AsyncClient`.
+"""The reverse proxy: an ASGI app that forwards each request to the target on aiohttp's client.
 
 Requests go upstream unchanged (method, path, query, body, headers but the hop-by-hop ones of
 RFC 9110 §7.6.1 and Host); answers come back unchanged, bytes and headers, streamed (the raw
@@ -12,14 +12,19 @@ shape with a code of the proxy's own (`PROXY_CODES`), and is recorded as a fault
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import time
-from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
+import aiohttp
 import httpx
+from multidict import CIMultiDict
+from yarl import URL
 
 from conformance.proxy.judge import Judgement, Seen
 from conformance.proxy.session import Session, fault_exchange
@@ -33,13 +38,14 @@ Control = Callable[[Scope, Send], Awaitable[None]]
 HOP_BY_HOP = frozenset(
     {"connection", "proxy-connection", "keep-alive", "te", "transfer-encoding", "upgrade"}
 )
-NOT_FORWARDED = HOP_BY_HOP | {"host", "content-length"}  # httpx sets both for the upstream
+NOT_FORWARDED = HOP_BY_HOP | {"host", "content-length"}  # aiohttp sets both for the upstream
 CONTROL_PREFIX = "/_conformance/"
 ANNOTATION = "x-conformance-violations"  # --annotate: the exchange's violations (Prism's idea)
 ANNOTATION_LIMIT = 4000
 # The proxy's own codes, in the vendor's status-NNN form; 99x marks them as no vendor's.
 PROXY_CODES = {413: "413-990", 431: "431-990", 502: "502-990", 504: "504-990"}
 MAX_HEADER_BYTES = 64 * 1024  # request headers, names and values: more is refused with 431
+STREAMED_FROM = 256 * 1024  # request bodies larger than this go upstream as a stream
 
 
 @dataclass(frozen=True)
@@ -63,15 +69,15 @@ class Forwarder:
         annotate: bool = False,
         control: Control | None = None,
     ) -> None:
-        self.upstream = httpx.URL(upstream)
-        self.origin = f"{self.upstream.scheme}://{self.upstream.netloc.decode('ascii')}"
+        parts = urlsplit(upstream)
+        self.origin = f"{parts.scheme}://{parts.netloc}"
         self.session = session
         self.deadline_s = limits.deadline_s
         self.max_request = limits.max_request
         self.max_body = limits.max_kept
         self.annotate = annotate
         self.control = control
-        self.client: httpx.AsyncClient | None = None
+        self.client: aiohttp.ClientSession | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -86,114 +92,88 @@ class Forwarder:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                self.client = _client(self.deadline_s)
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 if self.client is not None:
-                    await self.client.aclose()
+                    await self.client.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
     async def _forward(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.monotonic()
-        headers = httpx.Headers(
-            [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
-        )
-        if sum(len(k) + len(v) for k, v in scope["headers"]) > MAX_HEADER_BYTES:
-            self.session.refused("headers over the proxy's cap")
-            why = f"the request headers are larger than the proxy's cap of {MAX_HEADER_BYTES} bytes"
-            await _error(send, 431, why, None)
+        headers = httpx.Headers([(k.decode("latin-1"), v.decode("latin-1"))
+                                 for k, v in scope["headers"]])  # fmt: skip
+        refusal = await self._refusal(scope, receive, headers)
+        if isinstance(refusal, tuple):
+            await _error(send, *refusal, headers.get("Accept"))
             return
-        body = await _read_body(receive, self.max_request)
-        target = _target(scope)
-        if body is None:
-            self.session.refused("body over the proxy's cap")
-            message = f"the request body is larger than the proxy's cap of {self.max_request} bytes"
-            await _error(send, 413, message, headers.get("Accept"))
-            return
-        seen = Seen(scope["method"], target, headers, body, 0, httpx.Headers(), b"")
-        request = httpx.Request(
-            scope["method"],
-            self.origin + target,
-            headers=_forwarded(scope["headers"]),
-            content=body,
-        )
-        if self.client is None:  # no lifespan (an ASGI host without it): one client from now on
-            self.client = _client(self.deadline_s)
+        seen = Seen(scope["method"], _target(scope), headers, refusal, 0, httpx.Headers(), b"")
         deadline = asyncio.get_running_loop().time() + self.deadline_s
         try:
             async with asyncio.timeout_at(deadline):
-                response = await self.client.send(request, stream=True)
-        except (TimeoutError, httpx.TimeoutException):
-            await self._fault(send, seen, started, 504, "timeout",
-                              f"the target gave no answer within {self.deadline_s} s")  # fmt: skip
+                response = await self._send(scope, seen)
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            await self._fault(send, seen, started, *_transport(exc, self.deadline_s))
             return
-        except httpx.HTTPError as exc:
-            kind, why = _transport(exc)
-            await self._fault(send, seen, started, 502, kind, why)
-            return
-        try:
+        async with response:
             await self._relay(response, send, seen, started, deadline)
-        finally:
-            await response.aclose()
+
+    async def _refusal(
+        self, scope: Scope, receive: Receive, headers: httpx.Headers
+    ) -> tuple[int, str] | bytes:
+        """The request body, or the proxy's own refusal (status, why) of a request too large."""
+        if sum(len(k) + len(v) for k, v in scope["headers"]) > MAX_HEADER_BYTES:
+            self.session.refused("headers over the proxy's cap")
+            return (
+                431,
+                f"the request headers are larger than the proxy's cap of {MAX_HEADER_BYTES} bytes",
+            )
+        body = await _read_body(receive, self.max_request)
+        if body is None:
+            self.session.refused("body over the proxy's cap")
+            return (
+                413,
+                f"the request body is larger than the proxy's cap of {self.max_request} bytes",
+            )
+        return body
+
+    async def _send(self, scope: Scope, seen: Seen) -> aiohttp.ClientResponse:
+        if self.client is None:  # made in the serving loop, on the first request
+            self.client = _client()
+        url = URL(self.origin + seen.target, encoded=True)  # the path and query as sent
+        headers = CIMultiDict((k.decode("latin-1"), v.decode("latin-1"))
+                              for k, v in _forwarded(scope["headers"]))  # fmt: skip
+        sent = seen.request_body
+        # a large body as a stream: aiohttp warns that raw bytes that large block its loop
+        body = io.BytesIO(sent) if len(sent) > STREAMED_FROM else (sent or None)
+        return await self.client.request(seen.method, url, headers=headers, data=body,
+                                         allow_redirects=False)  # fmt: skip
 
     async def _relay(
-        self, response: httpx.Response, send: Send, seen: Seen, started: float, deadline: float
-    ) -> None:
+        self, response: aiohttp.ClientResponse, send: Send, seen: Seen, started: float,
+        deadline: float,
+    ) -> None:  # fmt: skip
         """Stream the answer to the client (after judging it, with --annotate), then judge it."""
-        kept = bytearray()
-        head = _answer_headers(response.headers.raw)
-        chunks = response.aiter_raw()
-        sent_head = False
+        relay = _Relay(send, response, self.max_body)
         try:
             async with asyncio.timeout_at(deadline):
-                if not self.annotate:
-                    await send({"type": "http.response.start", "status": response.status_code,
-                                "headers": head})  # fmt: skip
-                    sent_head = True
-                    async for chunk in chunks:
-                        _keep(kept, chunk, self.max_body)
-                        await send({"type": "http.response.body", "body": chunk, "more_body": True})
-                else:
-                    buffered: list[bytes] = []
-                    async for chunk in chunks:
-                        _keep(kept, chunk, self.max_body)
-                        buffered.append(chunk)
-                        if len(kept) >= self.max_body:
-                            break  # too large to hold: sent as it is, unannotated
-                    answered = self._seen(seen, response, kept)
-                    note = _annotation(self.session.record(answered, _ms(started)))
-                    extra = (
-                        [(ANNOTATION.encode(), note)] if note and len(kept) < self.max_body else []
-                    )
-                    await send({"type": "http.response.start", "status": response.status_code,
-                                "headers": head + extra})  # fmt: skip
-                    sent_head = True
-                    for chunk in buffered:
-                        await send({"type": "http.response.body", "body": chunk, "more_body": True})
-                    async for chunk in chunks:
-                        await send({"type": "http.response.body", "body": chunk, "more_body": True})
-                    await send({"type": "http.response.body", "body": b"", "more_body": False})
+                if self.annotate:
+                    await relay.hold()
+                    note = _annotation(self.session.record(relay.seen(seen), _ms(started)))
+                    await relay.start(note if relay.whole else b"")
+                    await relay.rest()
                     return
-        except (TimeoutError, httpx.HTTPError) as exc:
-            kind = (
-                "timeout"
-                if isinstance(exc, TimeoutError | httpx.TimeoutException)
-                else _transport(exc)[0]
-            )
-            why = f"the target's answer broke off after its headers ({kind})"
-            if not sent_head:
-                status = 504 if kind == "timeout" else 502
+                await relay.start()
+                await relay.rest()
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            status, kind, why = _transport(exc, self.deadline_s)
+            if not relay.started:
                 await self._fault(send, seen, started, status, kind, why)
                 return
+            why = f"the target's answer broke off after its headers: {why}"
             self.session.fault(f"{kind} mid-answer", why, fault_exchange(seen, _ms(started), why))
             raise  # the client's connection is cut: a truncated answer must not look whole
-        await send({"type": "http.response.body", "body": b"", "more_body": False})
-        self.session.record(self._seen(seen, response, kept), _ms(started))
-
-    def _seen(self, seen: Seen, response: httpx.Response, kept: bytearray) -> Seen:
-        return Seen(seen.method, seen.target, seen.request_headers, seen.request_body,
-                    response.status_code, response.headers, bytes(kept))  # fmt: skip
+        self.session.record(relay.seen(seen), _ms(started))
 
     async def _fault(
         self, send: Send, seen: Seen, started: float, status: int, kind: str, why: str
@@ -202,11 +182,63 @@ class Forwarder:
         await _error(send, status, why, seen.request_headers.get("Accept"))
 
 
-def _client(deadline_s: float) -> httpx.AsyncClient:
-    limits = httpx.Limits(max_connections=256, max_keepalive_connections=128)
-    return httpx.AsyncClient(
-        timeout=httpx.Timeout(deadline_s), limits=limits, follow_redirects=False
-    )
+class _Relay:
+    """One upstream answer on its way to the client, the first `max_kept` bytes kept to judge."""
+
+    def __init__(self, send: Send, response: aiohttp.ClientResponse, max_kept: int) -> None:
+        self.send = send
+        self.response = response
+        self.max_kept = max_kept
+        self.kept = bytearray()
+        self.held: list[bytes] = []
+        self.started = False
+        self.whole = True  # every byte of the answer is in `kept`
+
+    async def hold(self) -> None:
+        """Read the answer before sending its head (--annotate), up to what is kept."""
+        async for chunk in self.response.content.iter_any():
+            self._keep(chunk)
+            self.held.append(chunk)
+            if not self.whole:
+                return  # too large to hold: sent as it is, unannotated
+
+    async def start(self, note: bytes = b"") -> None:
+        head = _answer_headers(self.response.raw_headers)
+        head += [(ANNOTATION.encode(), note)] if note else []
+        await self.send({"type": "http.response.start", "status": self.response.status,
+                         "headers": head})  # fmt: skip
+        self.started = True
+        for chunk in self.held:
+            await self.send({"type": "http.response.body", "body": chunk, "more_body": True})
+
+    async def rest(self) -> None:
+        async for chunk in self.response.content.iter_any():
+            self._keep(chunk)
+            await self.send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await self.send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    def _keep(self, chunk: bytes) -> None:
+        room = self.max_kept - len(self.kept)
+        self.whole = self.whole and len(chunk) <= room
+        self.kept += chunk[: max(room, 0)]
+
+    def seen(self, request: Seen) -> Seen:
+        headers = httpx.Headers([(k.decode("latin-1"), v.decode("latin-1"))
+                                 for k, v in self.response.raw_headers])  # fmt: skip
+        sent = request.request_body
+        return Seen(request.method, request.target, request.request_headers, sent,
+                    self.response.status, headers, bytes(self.kept))  # fmt: skip
+
+
+def _client() -> aiohttp.ClientSession:
+    """No cookies, no decompression, no redirects, no headers of its own (but Host and
+    Content-Length): what the client sent is what the target gets."""
+    connector = aiohttp.TCPConnector(limit=256, limit_per_host=256, ttl_dns_cache=300)
+    return aiohttp.ClientSession(
+        connector=connector, auto_decompress=False, cookie_jar=aiohttp.DummyCookieJar(),
+        skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding", "Content-Type"),
+        timeout=aiohttp.ClientTimeout(total=None), version=aiohttp.HttpVersion11,
+    )  # fmt: skip
 
 
 def _target(scope: Scope) -> str:
@@ -246,7 +278,7 @@ def _forwarded(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
     return [(k, v) for k, v in headers if k.decode("latin-1").lower() not in drop]
 
 
-def _answer_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+def _answer_headers(headers: Sequence[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
     drop = HOP_BY_HOP | _connection_named(headers)
     return [(k, v) for k, v in headers if k.decode("latin-1").lower() not in drop]
 
@@ -260,12 +292,15 @@ def _ms(started: float) -> float:
     return (time.monotonic() - started) * 1000
 
 
-def _transport(exc: Exception) -> tuple[str, str]:
-    if isinstance(exc, httpx.ConnectError):
-        return "refused", f"the target refused the connection ({exc})"
-    if isinstance(exc, httpx.RemoteProtocolError):
-        return "garbage", f"the target's answer is not HTTP, or it hung up ({exc})"
-    return "reset", f"the target's connection broke ({type(exc).__name__}: {exc})"
+def _transport(exc: BaseException, deadline_s: float) -> tuple[int, str, str]:
+    """The client's status, the fault's kind and why, for an upstream that failed."""
+    if isinstance(exc, TimeoutError):
+        return 504, "timeout", f"the target gave no answer within {deadline_s} s"
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return 502, "refused", f"the target refused the connection ({exc})"
+    if isinstance(exc, aiohttp.ClientResponseError | aiohttp.ClientPayloadError):
+        return 502, "garbage", f"the target's answer is not HTTP ({exc})"
+    return 502, "reset", f"the target's connection broke ({type(exc).__name__}: {exc})"
 
 
 def _annotation(judgement: Judgement) -> bytes:

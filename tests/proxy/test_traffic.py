@@ -4,7 +4,8 @@ independent server whose broken rule is passive, makes it report that rule and n
 
 One module fixture runs the whole suite twice at once (two harness subprocesses): through a
 proxy in front of the mock (a subprocess) and through one in front of the independent server
-(a thread). The replays are in-process (httpx's ASGI transport, no sockets).
+(a thread). The replays are in-process: the client on httpx's ASGI transport, the broken
+server in a thread.
 """
 
 from __future__ import annotations
@@ -127,17 +128,24 @@ def test_the_independent_server_makes_other_choices_and_no_deviation(
     assert not w.result.failures, [c.message for c in w.result.failures]
 
 
-def _replay(rule_id: str, exchanges: list[Seen], tmp_path: Path) -> RunResult:
-    """`exchanges` through a fresh proxy again, to the independent server that breaks `rule_id`."""
-    broken = create_app(rule_id, **SETTINGS.get(rule_id, {}))
-    proxy = Proxy(proxy_plan(INDEPENDENT_PROFILE, "http://independent/core/casemgr/v3", tmp_path))
+@pytest.fixture(scope="module")
+def broken_upstream() -> Iterator[tuple[Switch, str]]:
+    """The independent server on a free port; each test swaps in its broken app."""
+    switch = Switch(create_app())
+    with serving(switch) as base_url:
+        yield switch, base_url
+
+
+def _replay(exchanges: list[Seen], base_url: str, tmp_path: Path) -> RunResult:
+    """`exchanges` through a fresh proxy again, to the server at `base_url`."""
+    proxy = Proxy(proxy_plan(INDEPENDENT_PROFILE, base_url, tmp_path))
 
     async def send_all() -> None:
-        proxy.app.client = httpx.AsyncClient(transport=httpx.ASGITransport(app=broken))
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=proxy.app)) as client:
             for seen in exchanges:
                 await client.send(request_of(seen))
-        await proxy.app.client.aclose()
+        if proxy.app.client is not None:
+            await proxy.app.client.close()
 
     asyncio.run(send_all())
     return proxy.session.result()
@@ -148,11 +156,16 @@ PASSIVE_BREAKS = sorted(rule for rule in BREAKS if rule in PASSIVE and rule not 
 
 @pytest.mark.parametrize("rule_id", PASSIVE_BREAKS)
 def test_a_broken_server_shows_its_broken_rule_and_no_other(
-    rule_id: str, watched: dict[str, Watched], tmp_path: Path
+    rule_id: str,
+    watched: dict[str, Watched],
+    broken_upstream: tuple[Switch, str],
+    tmp_path: Path,
 ) -> None:
     checked = watched["independent"].recorded.checking(rule_id, REPLAYED_PER_RULE)
     assert checked, f"no exchange of the suite let the proxy check {rule_id}"
-    result = _replay(rule_id, checked, tmp_path)
+    switch, base_url = broken_upstream
+    switch.app = create_app(rule_id, **SETTINGS.get(rule_id, {}))
+    result = _replay(checked, base_url, tmp_path)
     seen_in = {rule_id, *(r.id for r in CATALOG.rules if rule_id in r.observed_through)}
     deviating = deviating_rules(result)
     assert deviating, f"{rule_id} broken ({BREAKS[rule_id]}) went unseen"
