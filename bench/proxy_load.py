@@ -37,9 +37,15 @@ from tests.support import BASE_PATH, free_port, running_process  # noqa: E402
 OPERATION = f"{BASE_PATH}/activity/email/general"
 PROFILE = ROOT / "mock_server" / "data" / "profile.yaml"
 TOKEN = "user-admin-token"
-BODY = json.dumps({"department": {"name": "Service"}, "subject": "load",
-                   "type": {"value": "email", "subtype": {"value": "general"}}}).encode()  # fmt: skip
+BODY = json.dumps(
+    {
+        "department": {"name": "Service"},
+        "subject": "load",
+        "type": {"value": "email", "subtype": {"value": "general"}},
+    }
+).encode()
 CHUNK = 4096
+MESSAGE = "Invalid value is provided in the request body for the following attribute:'{0}'."
 
 
 # ------------------------------------------------------------------ the upstream
@@ -53,11 +59,18 @@ def answer_for(load_id: int) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
             b"",
         )
     pad = hashlib.sha256(str(load_id).encode()).hexdigest() * (1 + (load_id % 7) * 300)
-    body = json.dumps({"code": "400-152", "developerMessage":
-                       f"Invalid value is provided in the request body for the following attribute:'x{load_id}'.",
-                       "details": [{"key": "pad", "value": pad[: 64 * 1024]}]}).encode()  # fmt: skip
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-               (b"x-load-id", str(load_id).encode())]  # fmt: skip
+    body = json.dumps(
+        {
+            "code": "400-152",
+            "developerMessage": MESSAGE.format(f"x{load_id}"),
+            "details": [{"key": "pad", "value": pad[: 64 * 1024]}],
+        }
+    ).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"x-load-id", str(load_id).encode()),
+    ]
     return 400, headers, body
 
 
@@ -119,8 +132,11 @@ class Figures:
 
 
 def request(load_id: int, port: int) -> bytes:
-    head = (f"POST {OPERATION} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer {TOKEN}\r\n"
-            f"Content-Type: application/json\r\nX-Load-Id: {load_id}\r\nContent-Length: {len(BODY)}\r\n\r\n")  # fmt: skip
+    head = (
+        f"POST {OPERATION} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"Authorization: Bearer {TOKEN}\r\nContent-Type: application/json\r\n"
+        f"X-Load-Id: {load_id}\r\nContent-Length: {len(BODY)}\r\n\r\n"
+    )
     return head.encode() + BODY
 
 
@@ -170,8 +186,12 @@ async def connection(port: int, ids: range, figures: Figures) -> None:
 
 
 async def drive(port: int, connections: int, per_connection: int, figures: Figures) -> None:
-    await asyncio.gather(*(connection(port, range(c * per_connection, (c + 1) * per_connection), figures)
-                           for c in range(connections)))  # fmt: skip
+    await asyncio.gather(
+        *(
+            connection(port, range(c * per_connection, (c + 1) * per_connection), figures)
+            for c in range(connections)
+        )
+    )
 
 
 def rss_kib(pid: int) -> dict[str, int]:
@@ -183,16 +203,30 @@ def rss_kib(pid: int) -> dict[str, int]:
 # ------------------------------------------------------------------ the run
 @contextlib.contextmanager
 def servers(tmp: Path) -> Iterator[tuple[int, int, int]]:
-    """The upstream and the proxy in front of it, each its own process; yields (proxy port, its pid, upstream port)."""
+    """The upstream and the proxy in front of it, each its own process.
+
+    Yields the proxy's port, the proxy's pid and the upstream's port."""
     upstream_port, proxy_port = free_port(), free_port()
     profile = yaml.safe_load(PROFILE.read_text())
     profile["base_url"] = f"http://127.0.0.1:{upstream_port}{BASE_PATH}"
     (tmp / "profile.yaml").write_text(yaml.safe_dump(profile))
     upstream = [sys.executable, __file__, "--upstream", str(upstream_port)]
-    proxy = [sys.executable, "-m", "conformance.cli", "proxy", "--target", str(tmp / "profile.yaml"),
-             "--listen", f"127.0.0.1:{proxy_port}", "--report-dir", str(tmp / "report")]  # fmt: skip
-    with running_process(upstream, f"http://127.0.0.1:{upstream_port}/mock/health", 30), \
-         running_process(proxy, f"http://127.0.0.1:{proxy_port}/_conformance/health", 30) as p:  # fmt: skip
+    proxy = [
+        sys.executable,
+        "-m",
+        "conformance.cli",
+        "proxy",
+        "--target",
+        str(tmp / "profile.yaml"),
+        "--listen",
+        f"127.0.0.1:{proxy_port}",
+        "--report-dir",
+        str(tmp / "report"),
+    ]
+    with (
+        running_process(upstream, f"http://127.0.0.1:{upstream_port}/mock/health", 30),
+        running_process(proxy, f"http://127.0.0.1:{proxy_port}/_conformance/health", 30) as p,
+    ):
         yield proxy_port, p.pid, upstream_port
 
 
@@ -228,15 +262,25 @@ def main(argv: list[str] | None = None) -> int:
     if args.upstream:
         import uvicorn
 
-        uvicorn.run(Upstream(), host="127.0.0.1", port=args.upstream, log_level="warning",
-                    access_log=False, lifespan="off", server_header=False, date_header=False)  # fmt: skip
+        uvicorn.run(
+            Upstream(),
+            host="127.0.0.1",
+            port=args.upstream,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            server_header=False,
+            date_header=False,
+        )
         return 0
     figures = run(args.connections, args.requests)
     print(json.dumps({**asdict(figures), "ok": figures.ok}, indent=2))
     rate = figures.answered / figures.seconds if figures.seconds else 0
-    print(f"{figures.answered} of {figures.requests} answered in {figures.seconds} s ({rate:.0f}/s); "
-          f"{figures.mismatches} mismatches, {figures.lost} lost, {figures.duplicated} duplicated; "
-          f"proxy RSS {figures.proxy_rss_kib} KiB")  # fmt: skip
+    print(
+        f"{figures.answered} of {figures.requests} answered in {figures.seconds} s ({rate:.0f}/s); "
+        f"{figures.mismatches} mismatches, {figures.lost} lost, {figures.duplicated} duplicated; "
+        f"proxy RSS {figures.proxy_rss_kib} KiB"
+    )
     return 0 if figures.ok else 1
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
+import jsonschema_rs
 from defusedxml import ElementTree
 from jsonschema import FormatChecker
 from openapi_schema_validator import OAS30Validator
@@ -397,7 +398,7 @@ class Judge:
         self.operation = self.base_path + OPERATION_PATH
         self.locales = frozenset(_locales(spec))
         self.statuses = frozenset(_declared_statuses(spec))
-        self.request_schema = _request_validator(spec)
+        self.request_schema = RequestSchema(spec)
         self.rules = [r for r in catalog.rules if r.passive is not None and r.passive.step]
         self.schema_rules = [r for r in self.rules if _by_schema(r)]
         self.templates = {code: _template(text) for code, text in catalog.codes.items()}
@@ -594,11 +595,31 @@ def _declared_statuses(spec: Mapping[str, Any]) -> list[int]:
     return [int(status) for status in _operation(spec)["responses"]]
 
 
-def _request_validator(spec: Mapping[str, Any]) -> OAS30Validator:
-    schema = _operation(spec)["requestBody"]["content"]["application/json"]["schema"]
-    formats = FormatChecker()
-    formats.checks("email")(lambda value: not isinstance(value, str) or bool(EMAIL.match(value)))
-    return OAS30Validator({**schema, "components": spec["components"]}, format_checker=formats)
+class RequestSchema:
+    """The operation's request schema: jsonschema-rs answers "valid?" (most traffic is), the
+    Python validator, with the same format checks, names the errors of a body that is not."""
+
+    def __init__(self, spec: Mapping[str, Any]) -> None:
+        schema = _operation(spec)["requestBody"]["content"]["application/json"]["schema"]
+        schema = {**schema, "components": spec["components"]}
+        formats = FormatChecker()
+        formats.checks("email")(_is_email)
+        self._python = OAS30Validator(schema, format_checker=formats)
+        fast_formats = {"email": _is_email, "date-time": lambda v: formats.conforms(v, "date-time")}
+        self._fast = jsonschema_rs.Draft4Validator(schema, formats=fast_formats,
+                                                   validate_formats=True)  # fmt: skip
+
+    def iter_errors(self, body: Any) -> Iterator[Any]:
+        try:
+            if self._fast.is_valid(body):
+                return iter(())
+        except (ValueError, TypeError):  # what Rust cannot hold (a lone surrogate)
+            pass
+        return self._python.iter_errors(body)
+
+
+def _is_email(value: object) -> bool:
+    return not isinstance(value, str) or bool(EMAIL.match(value))
 
 
 def _attribute(error: Any) -> tuple[str, str]:
