@@ -6,6 +6,14 @@ from typing import Any
 
 from conformance.results import trim
 
+EXIT_OK, EXIT_DEVIATION, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
+
+
+def first_line(exc: BaseException) -> str:
+    """An exception's first line of text (its type's name when it has none), for one-line errors."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
 
 class HarnessError(Exception):
     """The harness could not run (exit code 2); subclasses say why."""

@@ -22,9 +22,9 @@ from conformance.client import ApiClient, Recorder
 from conformance.errors import ConfigError, Deviation, TargetStopped, TargetUnreachable
 from conformance.evidence import Level
 from conformance.profile import Profile, load_profile
+from conformance.response_shape import SpecChecks, load_spec_checks
 from conformance.results import CheckResult, Finding, Outcome, outcome_of
 from conformance.settings import HarnessSettings
-from conformance.steps.checks import SpecChecks, load_spec_checks
 from conformance.steps.context import NOT_APPLICABLE, Blocked, ScenarioContext
 from conformance.traits import TraitLog
 

@@ -24,9 +24,9 @@ from conformance.catalog import load_catalog
 from conformance.errors import HarnessError
 from conformance.plugin import BREAKER, RESULTS, UNREACHABLE
 from conformance.profile import load_profile
+from conformance.response_shape import load_spec_checks
 from conformance.results import CheckResult
 from conformance.settings import HarnessSettings
-from conformance.steps.checks import load_spec_checks
 
 
 class _Collector:

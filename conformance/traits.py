@@ -12,8 +12,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from conformance.catalog import Catalog
+from conformance.response_shape import Problem
 from conformance.results import CheckResult, Exchange, Finding, Outcome, outcome_of
-from conformance.steps.checks import Problem
 
 TRAITS = {  # rule -> what every exchange it covers must show
     "EFF-01": "every 201 has no body and a Location naming the new activity",

@@ -28,7 +28,7 @@ from yarl import URL
 
 from conformance.proxy.judge import Judgement, Seen
 from conformance.proxy.session import Session, fault_exchange
-from conformance.steps.checks import wants_xml
+from conformance.response_shape import wants_xml
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]

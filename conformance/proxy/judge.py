@@ -6,7 +6,7 @@ operation's check order. The first step at which the request breaks a rule decid
 it must get (that rule's status and code); an earlier gate the proxy cannot read (is the token
 still valid? is that customer granted?) may answer first and is accepted. Rules whose
 precondition needs the target's data read it from the profile (its tokens, data and settings).
-The properties of every answer (`EVERY`) reuse `steps.checks`, as `conformance run` does.
+The properties of every answer (`EVERY`) reuse `response_shape`, as `conformance run` does.
 """
 
 from __future__ import annotations
@@ -25,13 +25,13 @@ from defusedxml import ElementTree
 from jsonschema import FormatChecker
 from openapi_schema_validator import OAS30Validator
 
+from conformance import response_shape as checks
 from conformance.catalog import Catalog, Passive, Rule
 from conformance.evidence import Level, weakest
 from conformance.profile import Profile
+from conformance.response_shape import Problem
 from conformance.results import error_code_of
 from conformance.settings import OPERATION_PATH
-from conformance.steps import checks
-from conformance.steps.checks import Problem
 
 BEARER = re.compile(r"^bearer +[A-Za-z0-9\-._~+/]+=*$", re.IGNORECASE)
 JSON_TYPES = ("application/json",)

@@ -8,7 +8,7 @@ from pytest_bdd import given, parsers
 
 from conformance import requests_builder as build
 from conformance.steps.context import ScenarioContext, not_applicable
-from conformance.steps.values import resolve
+from conformance.steps.phrases import resolve
 
 ACTORS = {
     "a user": "user",

@@ -10,10 +10,10 @@ from typing import Any
 from pytest_bdd import parsers, then
 
 from conformance import requests_builder as build
+from conformance import response_shape
 from conformance.client import ApiClient
-from conformance.steps import checks
 from conformance.steps.context import ScenarioContext, not_applicable
-from conformance.steps.values import resolve
+from conformance.steps.phrases import resolve
 from conformance.traits import TraitLog
 
 
@@ -32,7 +32,7 @@ def error_body(ctx: ScenarioContext) -> dict[str, Any]:
         if status >= 500:
             cause = f"a server error instead of a refusal: {status}"
         ctx.stop("outcome", cause, expected="a 4xx refusal", actual=status)
-    body = checks.read_error(response)
+    body = response_shape.read_error(response)
     if body is None:
         ctx.stop(
             "code",
@@ -47,7 +47,7 @@ def error_body(ctx: ScenarioContext) -> dict[str, Any]:
 def created(ctx: ScenarioContext) -> None:
     response = ctx.last_response()
     if response.status_code != 201:
-        body = checks.read_error(response) if response.status_code >= 400 else None
+        body = response_shape.read_error(response) if response.status_code >= 400 else None
         actual = _summary(response.status_code, body)
         ctx.stop(
             "outcome",
@@ -61,7 +61,7 @@ def created(ctx: ScenarioContext) -> None:
 @then("the Location is the documented activity path")
 def documented_location(ctx: ScenarioContext) -> None:
     location = ctx.last_response().headers.get("Location", "")
-    problem = checks.documented_location_problem(location)
+    problem = response_shape.documented_location_problem(location)
     if problem:
         ctx.miss(
             "effect",
@@ -125,12 +125,12 @@ def names_parameter(ctx: ScenarioContext, name: str) -> None:
 @then(parsers.re(r"the error is (?P<kind>JSON|XML)"))
 def error_is(ctx: ScenarioContext, kind: str) -> None:
     error_body(ctx)
-    actual = checks.media_type(ctx.last_response())
-    if (actual in checks.XML_TYPES) != (kind == "XML"):
+    actual = response_shape.media_type(ctx.last_response())
+    if (actual in response_shape.XML_TYPES) != (kind == "XML"):
         wanted = "application/xml" if kind == "XML" else "application/json"
         ctx.miss(
             "media",
-            # worded as the trait words it (checks.error_problems): one fact, one root cause
+            # worded as the trait words it (response_shape.error_problems): one fact, one root cause
             f"an error answered as {actual or '(no Content-Type)'} where Accept asks for {wanted}",
             expected=kind,
             actual=actual,
@@ -196,7 +196,7 @@ def not_too_large(ctx: ScenarioContext) -> None:
     """Neither 413 nor the mock's answer to a too-large body (400 400-152 naming requestBody)."""
     response = ctx.last_response()
     status = response.status_code
-    body = checks.read_error(response) if status == 400 else None
+    body = response_shape.read_error(response) if status == 400 else None
     as_too_large = (
         body is not None
         and body.get("code") == "400-152"
@@ -215,7 +215,10 @@ def not_too_large(ctx: ScenarioContext) -> None:
 
 
 def stored(
-    ctx: ScenarioContext, client: ApiClient, spec_checks: checks.SpecChecks, traits: TraitLog
+    ctx: ScenarioContext,
+    client: ApiClient,
+    spec_checks: response_shape.SpecChecks,
+    traits: TraitLog,
 ) -> dict:
     """The activity the last 201 created, read back with GET /activity/{id}."""
     if ctx.stored is not None:
@@ -226,7 +229,7 @@ def stored(
             "(read_back: false), so what was stored cannot be checked"
         )
     created(ctx)
-    activity_id = checks.created_id(ctx.last_response())
+    activity_id = response_shape.created_id(ctx.last_response())
     if activity_id is None:
         not_applicable(
             "the 201 names no activity in its Location (see EFF-01), so what was stored "
@@ -253,7 +256,7 @@ def stored(
 
 def _one_activity(
     ctx: ScenarioContext,
-    spec_checks: checks.SpecChecks,
+    spec_checks: response_shape.SpecChecks,
     traits: TraitLog,
     client: ApiClient,
     content: bytes,
@@ -266,7 +269,7 @@ def _one_activity(
             "effect", "the activity read back is not JSON", expected="JSON", actual=content[:200]
         )
     exchange = client.recorder.exchanges[-1] if client.recorder.exchanges else None
-    traits.observe("EFF-04", checks.read_back_problems(spec_checks, body), exchange)
+    traits.observe("EFF-04", response_shape.read_back_problems(spec_checks, body), exchange)
     ctx.stored_body = body
     listed = body.get("activity") if isinstance(body, dict) else None
     activity = listed[0] if isinstance(listed, list) and listed else None
@@ -297,7 +300,7 @@ def same(actual: Any, expected: Any) -> bool:
 def stored_equal(
     ctx: ScenarioContext,
     client: ApiClient,
-    spec_checks: checks.SpecChecks,
+    spec_checks: response_shape.SpecChecks,
     traits: TraitLog,
     path: str,
     value: str,
@@ -318,7 +321,7 @@ def stored_equal(
 def stored_other_than(
     ctx: ScenarioContext,
     client: ApiClient,
-    spec_checks: checks.SpecChecks,
+    spec_checks: response_shape.SpecChecks,
     traits: TraitLog,
     path: str,
     value: str,
@@ -338,7 +341,7 @@ def stored_other_than(
 def stored_has(
     ctx: ScenarioContext,
     client: ApiClient,
-    spec_checks: checks.SpecChecks,
+    spec_checks: response_shape.SpecChecks,
     traits: TraitLog,
     path: str,
 ) -> None:
@@ -361,7 +364,7 @@ def stored_has(
 def stored_close_in_time(
     ctx: ScenarioContext,
     client: ApiClient,
-    spec_checks: checks.SpecChecks,
+    spec_checks: response_shape.SpecChecks,
     traits: TraitLog,
     first: str,
     second: str,
@@ -392,7 +395,7 @@ def stored_close_in_time(
 def stored_instant(
     ctx: ScenarioContext,
     client: ApiClient,
-    spec_checks: checks.SpecChecks,
+    spec_checks: response_shape.SpecChecks,
     traits: TraitLog,
     path: str,
     instant: str,
@@ -410,7 +413,10 @@ def stored_instant(
 
 @then("the stored activity belongs to a new case")
 def stored_new_case(
-    ctx: ScenarioContext, client: ApiClient, spec_checks: checks.SpecChecks, traits: TraitLog
+    ctx: ScenarioContext,
+    client: ApiClient,
+    spec_checks: response_shape.SpecChecks,
+    traits: TraitLog,
 ) -> None:
     case_id = build.get_path(stored(ctx, client, spec_checks, traits), "case.id")
     if not case_id or same(case_id, ctx.profile.data.case_id):
@@ -424,10 +430,13 @@ def stored_new_case(
 
 @then("the activity read back is in the vendor's Get-activity shape")
 def read_back_shape(
-    ctx: ScenarioContext, client: ApiClient, spec_checks: checks.SpecChecks, traits: TraitLog
+    ctx: ScenarioContext,
+    client: ApiClient,
+    spec_checks: response_shape.SpecChecks,
+    traits: TraitLog,
 ) -> None:
     stored(ctx, client, spec_checks, traits)
-    for problem in checks.read_back_problems(spec_checks, ctx.stored_body):
+    for problem in response_shape.read_back_problems(spec_checks, ctx.stored_body):
         ctx.miss(
             problem.item,
             problem.cause,

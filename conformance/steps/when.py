@@ -8,9 +8,9 @@ import requests
 from pytest_bdd import parsers, when
 
 from conformance import requests_builder as build
+from conformance import response_shape
 from conformance.client import ApiClient
 from conformance.settings import HarnessSettings
-from conformance.steps import checks
 from conformance.steps.context import ScenarioContext, not_applicable
 from conformance.traits import TraitLog
 
@@ -44,7 +44,7 @@ def request_body(ctx: ScenarioContext) -> str | bytes | None:
 def send(
     ctx: ScenarioContext,
     client: ApiClient,
-    spec_checks: checks.SpecChecks,
+    spec_checks: response_shape.SpecChecks,
     harness: HarnessSettings,
     traits: TraitLog,
     method: str = "POST",
@@ -61,7 +61,7 @@ def send(
 
 def observe(
     traits: TraitLog,
-    spec_checks: checks.SpecChecks,
+    spec_checks: response_shape.SpecChecks,
     response: requests.Response,
     accept: str | None,
     client: ApiClient,
@@ -69,18 +69,18 @@ def observe(
     """The properties every answer must have (conformance.traits), whatever the scenario."""
     exchange = client.recorder.exchanges[-1] if client.recorder.exchanges else None
     if response.status_code >= 400:
-        problems = checks.error_problems(spec_checks, response, accept)
+        problems = response_shape.error_problems(spec_checks, response, accept)
         traits.observe("PRT-02", [p for p in problems if p.rule_id == "PRT-02"], exchange)
         traits.observe("HDR-05", [p for p in problems if p.rule_id == "HDR-05"], exchange)
     elif response.status_code == 201:
-        traits.observe("EFF-01", checks.created_problems(response), exchange)
+        traits.observe("EFF-01", response_shape.created_problems(response), exchange)
 
 
 @when("the request is sent")
 def request_is_sent(
     ctx: ScenarioContext,
     client: ApiClient,
-    spec_checks: checks.SpecChecks,
+    spec_checks: response_shape.SpecChecks,
     harness: HarnessSettings,
     traits: TraitLog,
 ) -> None:
@@ -91,7 +91,7 @@ def request_is_sent(
 def request_is_sent_with(
     ctx: ScenarioContext,
     client: ApiClient,
-    spec_checks: checks.SpecChecks,
+    spec_checks: response_shape.SpecChecks,
     harness: HarnessSettings,
     traits: TraitLog,
     method: str,
@@ -103,7 +103,7 @@ def request_is_sent_with(
 def sent_again_without(
     ctx: ScenarioContext,
     client: ApiClient,
-    spec_checks: checks.SpecChecks,
+    spec_checks: response_shape.SpecChecks,
     harness: HarnessSettings,
     traits: TraitLog,
     path: str,
@@ -118,7 +118,7 @@ def sent_again_without(
 def sent_again_elsewhere(
     ctx: ScenarioContext,
     client: ApiClient,
-    spec_checks: checks.SpecChecks,
+    spec_checks: response_shape.SpecChecks,
     harness: HarnessSettings,
     traits: TraitLog,
     path: str | None,
@@ -136,7 +136,7 @@ def sent_again_elsewhere(
 def user_sends_from_same_address(
     ctx: ScenarioContext,
     client: ApiClient,
-    spec_checks: checks.SpecChecks,
+    spec_checks: response_shape.SpecChecks,
     harness: HarnessSettings,
     traits: TraitLog,
 ) -> None:

@@ -18,17 +18,10 @@ import requests
 import responses
 
 from conformance.catalog import Catalog
-from conformance.fuzz import (
-    FuzzOptions,
-    FuzzOutcome,
-    FuzzTarget,
-    anchored,
-    baseline_body,
-    knowledge_from,
-    load_schema,
-    run_fuzz,
-    vendor_error_problem,
-)
+from conformance.fuzzing.cases import FuzzOptions, FuzzTarget, anchored, baseline_body
+from conformance.fuzzing.checks import vendor_error_problem
+from conformance.fuzzing.schema import knowledge_from, load_schema
+from conformance.fuzzing.stage import FuzzOutcome, run_fuzz
 from conformance.results import Outcome
 from conformance.settings import HarnessSettings
 from tests.harness.conftest import BASE_URL, OPERATION_URL
@@ -251,7 +244,7 @@ def _any_activity() -> Any:
 def test_vendor_error_problem(
     status: int, body: bytes, problem: str | None, catalog: Catalog
 ) -> None:
-    from conformance.fuzz import SeedKnowledge
+    from conformance.fuzzing.schema import SeedKnowledge
 
     knowledge = SeedKnowledge(codes=frozenset(catalog.codes), statuses={})
     found = vendor_error_problem(status, body, knowledge)

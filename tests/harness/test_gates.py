@@ -15,14 +15,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from conformance.catalog import Catalog
-from conformance.fuzz import (
-    FuzzOptions,
-    FuzzTarget,
-    knowledge_from,
-    load_schema,
-    run_fuzz,
-    sent_headers,
-)
+from conformance.fuzzing.cases import FuzzOptions, FuzzTarget, sent_headers
+from conformance.fuzzing.schema import knowledge_from, load_schema
+from conformance.fuzzing.stage import run_fuzz
 from conformance.gates import GATES, NO_ANSWER, answer_of, gate_warning, tally
 from conformance.results import Exchange, Outcome
 from conformance.settings import HarnessSettings

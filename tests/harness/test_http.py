@@ -10,8 +10,8 @@ import pytest
 import requests
 import responses
 
-from conformance.cli import probe
 from conformance.errors import TargetUnreachable
+from conformance.probe import probe
 from conformance.results import Exchange, Outcome, RuleStatus, error_code_of, rule_status
 from tests.harness.conftest import BASE_URL, check, vendor_exchange
 from tests.support import free_port

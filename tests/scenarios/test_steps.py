@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import requests
 
+from conformance import response_shape
 from conformance.catalog import load_catalog
 from conformance.errors import Deviation
 from conformance.evidence import Level
@@ -15,7 +16,6 @@ from conformance.plugin import _verdict
 from conformance.profile import load_profile
 from conformance.results import Outcome, outcome_of
 from conformance.settings import HarnessSettings
-from conformance.steps import checks
 from conformance.steps.context import Blocked, ScenarioContext
 from conformance.steps.then import refused
 from tests.scenarios.conftest import MOCK_PROFILE
@@ -36,8 +36,8 @@ def context(rule_ids: tuple[str, ...], **changes: Any) -> ScenarioContext:
     return dataclasses.replace(ctx, **changes)
 
 
-def spec_checks() -> checks.SpecChecks:
-    return checks.load_spec_checks(HarnessSettings().spec_path)
+def spec_checks() -> response_shape.SpecChecks:
+    return response_shape.load_spec_checks(HarnessSettings().spec_path)
 
 
 def test_another_status_where_the_status_is_a_choice_is_a_difference() -> None:
@@ -109,38 +109,40 @@ def test_a_scenario_tagged_choice_caps_its_expectations() -> None:
 
 def test_an_error_body_must_match_the_spec_and_the_accept_header() -> None:
     good = response(400, b'{"code": "400-264", "developerMessage": "Request body is mandatory."}')
-    assert checks.error_problems(spec_checks(), good, "application/json") == []
-    [media] = checks.error_problems(spec_checks(), good, "application/xml")
+    assert response_shape.error_problems(spec_checks(), good, "application/json") == []
+    [media] = response_shape.error_problems(spec_checks(), good, "application/xml")
     assert (media.rule_id, media.item, media.level) == ("HDR-05", "media", Level.DOCUMENTED)
     extra = response(400, b'{"code": "400-264", "developerMessage": "x", "trace": "..."}')
-    [schema] = checks.error_problems(spec_checks(), extra, None)
+    [schema] = response_shape.error_problems(spec_checks(), extra, None)
     assert "Error schema" in schema.cause and schema.rule_id == "PRT-02"
     mismatch = response(400, b'{"code": "401-101", "developerMessage": "x"}')
-    [prefix] = checks.error_problems(spec_checks(), mismatch, None)
+    [prefix] = response_shape.error_problems(spec_checks(), mismatch, None)
     assert prefix.cause == "the error code does not start with the status"
 
 
 def test_an_error_shape_is_documented_only_for_the_vendors_statuses() -> None:
     text = response(405, b"Method Not Allowed", "text/plain")
-    problems = checks.error_problems(spec_checks(), text, "application/json")
+    problems = response_shape.error_problems(spec_checks(), text, "application/json")
     assert {(p.rule_id, p.level) for p in problems} == {
         ("HDR-05", Level.CHOICE),
         ("PRT-02", Level.CHOICE),
     }
-    assert {p.level for p in checks.error_problems(spec_checks(), response(400, b"x", "text/plain"),
-                                                   None)} == {Level.DOCUMENTED}  # fmt: skip
+    plain = response(400, b"x", "text/plain")
+    assert {p.level for p in response_shape.error_problems(spec_checks(), plain, None)} == {
+        Level.DOCUMENTED
+    }
 
 
 def test_either_documented_type_answers_an_accept_the_docs_do_not_name() -> None:
     xml = b"<error><code>400-264</code><developerMessage>m</developerMessage></error>"
     good = response(400, xml, "application/xml")
-    assert checks.error_problems(spec_checks(), good, "*/*") == []
+    assert response_shape.error_problems(spec_checks(), good, "*/*") == []
 
 
 def test_an_xml_error_body_is_read_by_local_names() -> None:
     xml = (b'<error xmlns="urn:x"><code>400-146</code><developerMessage>m</developerMessage>'
            b"<details><detail><key>k</key><value>v</value></detail></details></error>")  # fmt: skip
-    body = checks.read_error(response(400, xml, "application/xml"))
+    body = response_shape.read_error(response(400, xml, "application/xml"))
     assert body == {"code": "400-146", "developerMessage": "m",
                     "details": [{"key": "k", "value": "v"}]}  # fmt: skip
 
@@ -155,15 +157,15 @@ def test_an_xml_error_body_is_read_by_local_names() -> None:
     ],
 )
 def test_the_documented_location(location: str, problem: str | None) -> None:
-    assert checks.documented_location_problem(location) == problem
+    assert response_shape.documented_location_problem(location) == problem
 
 
 def test_a_201_needs_an_empty_body_and_an_activity_location() -> None:
     ok = response(201, b"", Location="/core/casemgr/v3/activity/1055")
-    assert checks.created_id(ok) == "1055" and checks.created_problems(ok) == []
-    [body] = checks.created_problems(response(201, b"{}", Location="/x/activity/1"))
+    assert response_shape.created_id(ok) == "1055" and response_shape.created_problems(ok) == []
+    [body] = response_shape.created_problems(response(201, b"{}", Location="/x/activity/1"))
     assert body.rule_id == "EFF-01" and "has a body" in body.cause
-    [missing] = checks.created_problems(response(201))
+    [missing] = response_shape.created_problems(response(201))
     assert "no Location" in missing.cause
 
 
@@ -173,7 +175,7 @@ def test_a_201_needs_an_empty_body_and_an_activity_location() -> None:
      ("application/xml, application/json", False), ("*/*", False), ("text/html", False)],
 )  # fmt: skip
 def test_which_format_an_error_should_have(accept: str | None, xml: bool) -> None:
-    assert checks.wants_xml(accept) is xml
+    assert response_shape.wants_xml(accept) is xml
 
 
 class Report:

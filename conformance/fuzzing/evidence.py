@@ -3,7 +3,7 @@
 Schemathesis judges answers by the spec, and the spec holds the mock's choices too (its 404,
 405, 413 and 415; the strictness of the request schema; the read-back operation). A finding is
 a deviation only where the vendor documents what was broken; elsewhere it is a difference.
-Root causes are worded as `conformance.steps.checks` words them, so a 201 with a body found by
+Root causes are worded as `conformance.response_shape` words them, so a 201 with a body found by
 the fuzzer and by the scenarios is one deviation.
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 import dataclasses
 
 from conformance.evidence import Level
+from conformance.response_shape import CREATE_OPERATION, SpecChecks
 from conformance.results import CheckResult, Finding, Outcome, outcome_of
-from conformance.steps.checks import CREATE_OPERATION, SpecChecks
 
 
 def judged(check: CheckResult, spec_checks: SpecChecks) -> CheckResult:

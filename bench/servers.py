@@ -1,0 +1,115 @@
+"""The servers the benchmark starts (mock, Prism's mock, the floor), each on a free port of
+127.0.0.1 and stopped when its block ends; the paths and token they are measured with."""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+from tests.support import free_port, running_process
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+LUA = BENCH / "lua"
+NODE = BENCH / ".node"
+PRISM = NODE / "node_modules" / ".bin" / "prism"
+SPEC = ROOT / "openapi" / "openapi.yaml"
+PROFILE = ROOT / "mock_server" / "data" / "profile.yaml"
+BASE_PATH = "/core/casemgr/v3"
+CREATE_PATH = f"{BASE_PATH}/activity/email/general"
+TOKEN = "user-admin-token"
+PY = sys.executable
+
+
+def ensure_prism() -> Path:
+    """@stoplight/prism-cli from npm, installed into bench/.node on first use."""
+    if not PRISM.exists():
+        print("installing @stoplight/prism-cli (npm, bench/.node)...", flush=True)
+        NODE.mkdir(exist_ok=True)
+        subprocess.run(
+            [
+                "npm",
+                "install",
+                "--prefix",
+                str(NODE),
+                "--no-audit",
+                "--no-fund",
+                "--silent",
+                "@stoplight/prism-cli",
+            ],
+            check=True,
+        )
+    return PRISM
+
+
+@dataclass
+class Server:
+    name: str
+    proc: subprocess.Popen[bytes]
+    port: int
+    create_url: str
+
+    @property
+    def root(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+@contextlib.contextmanager
+def started(
+    name: str,
+    argv: Sequence[str],
+    port: int,
+    ready_path: str,
+    create_path: str = CREATE_PATH,
+    timeout: float = 60.0,
+) -> Iterator[Server]:
+    """Run a server until the block ends; wait until `ready_path` answers below 500."""
+    root = f"http://127.0.0.1:{port}"
+    with running_process(argv, root + ready_path, timeout) as proc:
+        yield Server(name, proc, port, root + create_path)
+
+
+def start_mock() -> contextlib.AbstractContextManager[Server]:
+    port = free_port()
+    argv = [PY, "-m", "mock_server", "--host", "127.0.0.1", "--port", str(port), "--quiet"]
+    return started("mock", argv, port, "/mock/health")
+
+
+def start_floor() -> contextlib.AbstractContextManager[Server]:
+    port = free_port()
+    return started(
+        "floor", [PY, str(BENCH / "floor_app.py"), "--port", str(port)], port, "/mock/health"
+    )
+
+
+@contextlib.contextmanager
+def start_prism() -> Iterator[Server]:
+    """Prism's mock of our own document; finds whether it routes with the base path or not."""
+    port = free_port()
+    argv = [
+        str(ensure_prism()),
+        "mock",
+        str(SPEC),
+        "-h",
+        "127.0.0.1",
+        "-p",
+        str(port),
+        "-v",
+        "silent",
+    ]
+    with started("prism", argv, port, CREATE_PATH) as server:
+        server.create_url = server.root + _prism_path(server.root)
+        yield server
+
+
+def _prism_path(root: str) -> str:
+    for path in (CREATE_PATH, CREATE_PATH.removeprefix(BASE_PATH)):
+        if requests.post(root + path, timeout=5).status_code != 404:
+            return path
+    return CREATE_PATH
