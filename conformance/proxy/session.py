@@ -9,8 +9,10 @@ counters, and at most SAMPLES exchanges per root cause.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -157,6 +159,5 @@ def fault_exchange(seen: Seen, elapsed_ms: float, error: str) -> Exchange:
     return _exchange(seen, elapsed_ms, error)
 
 
-def _headers(items: object) -> dict[str, str]:
-    pairs = list(items)[:SHOWN_HEADERS]  # type: ignore[call-overload]
-    return {str(k): str(v) for k, v in pairs}
+def _headers(items: Iterable[tuple[str, str]]) -> dict[str, str]:
+    return {k: v for k, v in itertools.islice(items, SHOWN_HEADERS)}

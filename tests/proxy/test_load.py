@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bench.proxy_load import run
 
-CONNECTIONS, PER_CONNECTION = 64, 20
+CONNECTIONS, PER_CONNECTION = 64, 10
 
 
 def test_every_answer_through_the_proxy_is_the_upstreams_and_none_is_lost_or_repeated() -> None:
