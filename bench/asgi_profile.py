@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import sys
 import time
@@ -119,13 +120,14 @@ async def per_request_us(app: Any, workload: str, n: int, rounds: int) -> float:
     return best
 
 
-def mock_app(validate_responses: bool) -> Any:
+def mock_app(validate_responses: bool, stack: str = "fast") -> Any:
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     logging.getLogger("connexion.operations.openapi3").setLevel(logging.ERROR)
     from mock_server.app import create_app
     from mock_server.settings import MockSettings
 
-    return create_app(MockSettings(quiet=True, validate_responses=validate_responses))
+    settings = MockSettings(quiet=True, validate_responses=validate_responses)
+    return create_app(dataclasses.replace(settings, connexion_stack=stack))
 
 
 def floor_app() -> Any:
@@ -137,6 +139,7 @@ def floor_app() -> Any:
 async def main(args: argparse.Namespace) -> None:
     builders: dict[str, Callable[[], Any]] = {
         "mock": lambda: mock_app(args.validate_responses),
+        "mock-stock": lambda: mock_app(args.validate_responses, "stock"),  # Connexion's stock
         "floor": floor_app,
     }
     servers = args.servers.split(",")
@@ -144,7 +147,7 @@ async def main(args: argparse.Namespace) -> None:
     apps = {name: builders[name]() for name in servers}
     for app in apps.values():
         await lifespan_start(app)
-    from mock_server.runtime import tune_collector
+    from mock_server.gc_tuning import tune_collector
 
     tune_collector()  # as both servers run: after start-up, the collector tuned for serving
     for workload in args.workloads.split(","):
@@ -153,7 +156,7 @@ async def main(args: argparse.Namespace) -> None:
                 continue
             us = await per_request_us(app, workload, args.n, args.rounds)
             figures[(name, workload)] = us
-            print(f"{name:6} {workload:9} {us:8.1f} us/request", flush=True)
+            print(f"{name:10} {workload:9} {us:8.1f} us/request", flush=True)
     for workload in args.workloads.split(","):
         if ("mock", workload) in figures and ("floor", workload) in figures:
             ratio = figures[("floor", workload)] / figures[("mock", workload)]
@@ -165,7 +168,7 @@ def parse() -> argparse.Namespace:
     p.add_argument("-n", type=int, default=2000, help="requests per round")
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--workloads", default="json,xml,rejected")
-    p.add_argument("--servers", default="mock,floor")
+    p.add_argument("--servers", default="mock,floor", help="also mock-stock")
     p.add_argument("--validate-responses", action=argparse.BooleanOptionalAction, default=True)
     return p.parse_args()
 

@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from mock_server.runtime import tune_collector
+from mock_server.gc_tuning import tune_collector
 
 BASE_PATH = "/core/casemgr/v3"
 

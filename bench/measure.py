@@ -26,6 +26,7 @@ from bench.servers import (
     SPEC,
     TOKEN,
     Server,
+    mock_starters,
     start_floor,
     start_mock,
     start_prism,
@@ -89,7 +90,8 @@ def throughput(args: argparse.Namespace) -> list[Measure]:
     with contextlib.ExitStack() as stack:
         servers = []
         for name in args.servers:
-            starter = {"mock": start_mock, "prism": start_prism, "floor": start_floor}[name]
+            starters = mock_starters(args.baseline_root)
+            starter = {**starters, "prism": start_prism, "floor": start_floor}[name]
             servers.append(stack.enter_context(starter()))
         for workload in args.workloads:
             for server in servers:
@@ -106,7 +108,7 @@ def throughput(args: argparse.Namespace) -> list[Measure]:
                             continue
                         m = measure(wrk, server, workload, connections, args)
                         print(
-                            f"  {m.server:6} {m.workload:8} c={m.connections:<3} r{round_} "
+                            f"  {m.server:10} {m.workload:8} c={m.connections:<3} r{round_} "
                             f"{m.rps:9.0f} req/s  p50 {m.p50_ms:7.2f} ms  "
                             f"p99 {m.p99_ms:8.2f} ms  unexpected {m.unexpected}",
                             flush=True,

@@ -7,13 +7,13 @@ from bench.measure import Measure, harness_fuzz_rate
 
 def throughput_table(results: list[Measure]) -> str:
     lines = [
-        f"{'server':7}{'workload':10}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'server':11}{'workload':10}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
         f"{'unexpected':>12}  rounds req/s"
     ]
     for m in results:
         rounds = "/".join(str(r) for r in m.rounds_rps)
         lines.append(
-            f"{m.server:7}{m.workload:10}{m.connections:>6}{m.rps:>10.0f}"
+            f"{m.server:11}{m.workload:10}{m.connections:>6}{m.rps:>10.0f}"
             f"{m.p50_ms:>9.2f}{m.p99_ms:>9.2f}{m.unexpected:>12}  {rounds}"
         )
     return "\n".join(lines)

@@ -39,7 +39,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default="throughput,memory,conformance",
         help="comma-separated: throughput, memory, conformance",
     )
-    parser.add_argument("--servers", default="mock,prism,floor")
+    parser.add_argument(
+        "--servers", default="mock,prism,floor", help="also mock-stock, mock-base (throughput)"
+    )
+    parser.add_argument(
+        "--baseline-root", type=Path, help="the checkout whose mock is mock-base (e.g. main's)"
+    )
     parser.add_argument("--workloads", default="json,xml,rejected")
     parser.add_argument("--connections", default="10,50")
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per measurement")

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -75,10 +77,23 @@ def started(
         yield Server(name, proc, port, root + create_path)
 
 
-def start_mock() -> contextlib.AbstractContextManager[Server]:
+def start_mock(
+    name: str = "mock", *flags: str, root: Path | None = None
+) -> contextlib.AbstractContextManager[Server]:
+    """This checkout's mock, or (root) the one of another checkout, e.g. main's for a before."""
     port = free_port()
-    argv = [PY, "-m", "mock_server", "--host", "127.0.0.1", "--port", str(port), "--quiet"]
-    return started("mock", argv, port, "/mock/health")
+    python = [PY] if root is None else ["env", f"PYTHONPATH={root}", PY, "-P"]
+    argv = [*python, "-m", "mock_server", "--host", "127.0.0.1", "--port", str(port), "--quiet"]
+    return started(name, [*argv, *flags], port, "/mock/health")
+
+
+def mock_starters(baseline_root: Path | None) -> dict[str, Any]:
+    """mock; mock-stock: on Connexion's stock stack; mock-base: the one at baseline_root."""
+    return {
+        "mock": start_mock,
+        "mock-stock": functools.partial(start_mock, "mock-stock", "--connexion-stack", "stock"),
+        "mock-base": functools.partial(start_mock, "mock-base", root=baseline_root),
+    }
 
 
 def start_floor() -> contextlib.AbstractContextManager[Server]:

@@ -19,10 +19,13 @@ from typing import Any, Protocol
 
 from defusedxml import ElementTree
 from openapi_schema_validator import OAS30Validator
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from conformance import yamldoc
 from conformance.errors import ConfigError
 from conformance.evidence import Level
+from conformance.results import xml_error
 
 DOCUMENTED_LOCATION = re.compile(r"^/core/casemgr/v3/activity/(?P<id>[0-9]+)$")
 ANY_ACTIVITY_LOCATION = re.compile(r"/activity/(?P<id>[0-9]+)$")
@@ -109,13 +112,15 @@ def load_spec_checks(path: Path) -> SpecChecks:
 
 
 def wants_xml(accept: str | None) -> bool:
-    """Whether an error answer should be XML: only when Accept asks for XML and not JSON."""
+    """Whether an error answer should be XML: XML's quality (werkzeug, RFC 9110: the most
+    specific range counts, q=0 refuses) is above JSON's; JSON wins ties and an absent header.
+    A range's parameters other than q do not narrow it; `text/xml` counts only when named, as
+    the answer is application/xml (`text/*` does not ask for it)."""
     if not accept:
         return False
-    lowered = accept.lower()
-    if "json" in lowered or "*/*" in lowered or "application/*" in lowered:
-        return False
-    return "xml" in lowered
+    ranges = MIMEAccept([(v.split(";", 1)[0].strip(), q) for v, q in parse_accept_header(accept)])
+    named = max((q for value, q in ranges if value.lower() == "text/xml"), default=0)
+    return max(ranges.quality("application/xml"), named) > ranges.quality("application/json")
 
 
 def media_type(response: Answer) -> str:
@@ -131,29 +136,11 @@ def read_error(response: Answer) -> dict[str, Any] | None:
     text = response.content.strip()
     try:
         if text.startswith(b"<"):
-            return _xml_error(text)
+            return xml_error(text)
         body = json.loads(text)
     except (ValueError, ElementTree.ParseError):
         return None
     return body if isinstance(body, dict) else None
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-def _xml_error(content: bytes) -> dict[str, Any]:
-    root = ElementTree.fromstring(content)
-    if _local(root.tag) != "error":
-        raise ValueError(f"root element is <{_local(root.tag)}>, not <error>")
-    body: dict[str, Any] = {}
-    for child in root:
-        name = _local(child.tag)
-        if name == "details":
-            body["details"] = [{_local(kv.tag): kv.text or "" for kv in detail} for detail in child]
-        else:
-            body[name] = child.text or ""
-    return body
 
 
 # ------------------------------------------------------------------ properties of every answer

@@ -6,12 +6,13 @@ Every output (HTML, JSON, JUnit) is rendered from one RunResult; nothing here do
 from __future__ import annotations
 
 import json
-import re
 import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
+
+from defusedxml import ElementTree
 
 TRIM_AT = 4000  # characters of a body kept in a result
 # Transport headers curl sets itself; copying them could contradict the body it sends.
@@ -29,17 +30,36 @@ def trim(text: str, limit: int = TRIM_AT) -> str:
 
 def error_code_of(body: bytes | str) -> str | None:
     """The vendor `code` of a JSON or XML error body, or None when it has none."""
-    text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
-    text = text.strip()
-    if text.startswith("<"):
-        match = re.search(r"<(?:\w+:)?code>\s*([^<\s]+)\s*</(?:\w+:)?code>", text)
-        return match.group(1) if match else None
+    raw = (body.encode("utf-8") if isinstance(body, str) else body).strip()
     try:
-        doc = json.loads(text)
-    except ValueError:
+        if raw.startswith(b"<"):
+            return xml_error(raw).get("code", "").strip() or None
+        doc = json.loads(raw.decode("utf-8", errors="replace"))
+    except (ValueError, ElementTree.ParseError):
         return None
     code = doc.get("code") if isinstance(doc, dict) else None
     return code if isinstance(code, str) else None
+
+
+def xml_error(content: bytes) -> dict[str, Any]:
+    """An XML error body as the JSON one's dict, by local names (any namespace, or none).
+
+    Raises ValueError (also defusedxml's refusals of DTDs and entities) or ParseError."""
+    root = ElementTree.fromstring(content)
+    if _local(root.tag) != "error":
+        raise ValueError(f"root element is <{_local(root.tag)}>, not <error>")
+    body: dict[str, Any] = {}
+    for child in root:
+        name = _local(child.tag)
+        if name == "details":
+            body["details"] = [{_local(kv.tag): kv.text or "" for kv in detail} for detail in child]
+        else:
+            body[name] = child.text or ""
+    return body
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
 
 
 class Outcome(StrEnum):

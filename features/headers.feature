@@ -117,6 +117,22 @@ Feature: Request headers
       | JSON   | application/json |
       | XML    | application/xml  |
 
+  @HDR-05 @choice
+  # Our choice: the documented enum names single media types; a q-list is read as HTTP says
+  # (the best quality wins, q=0 refuses a type, JSON wins ties).
+  Scenario Outline: An error is answered in XML when a q-list prefers XML (<accept>)
+    Given the actor is a user
+    And the request has no body
+    And the header "Accept" is "<accept>"
+    When the request is sent
+    Then the request is refused with status 400 and code "400-264"
+    And the error is XML
+
+    Examples:
+      | accept                                        |
+      | application/xml, application/json;q=0         |
+      | application/json;q=0.5, application/xml;q=0.9 |
+
   @HDR-05
   Scenario: An error about an XML body is answered in XML when XML is accepted
     Given the actor is a user

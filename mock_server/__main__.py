@@ -15,21 +15,23 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from mock_server.data import DataError
-from mock_server.runtime import tune_collector
-from mock_server.settings import DEFAULT_DATA, Latency, MockSettings
+from mock_server.gc_tuning import tune_collector
+from mock_server.settings import CONNEXION_STACKS, Latency, MockSettings
+from mock_server.validation import base_path, load_spec
 
+DEFAULTS = MockSettings()
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off"}
 
 
 def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mock-server", description=__doc__)
-    p.add_argument("--host", default=env.get("MOCK_HOST", "127.0.0.1"))
-    p.add_argument("--port", type=int, default=int(env.get("MOCK_PORT", "8080")))
+    p.add_argument("--host", default=env.get("MOCK_HOST", DEFAULTS.host))
+    p.add_argument("--port", type=int, default=int(env.get("MOCK_PORT", DEFAULTS.port)))
     p.add_argument(
         "--data",
         type=Path,
-        default=Path(env.get("MOCK_DATA", str(DEFAULT_DATA))),
+        default=Path(env.get("MOCK_DATA", DEFAULTS.data_file)),
         help="seed data file (default: the bundled data/default.yaml)",
     )
     _switch(p, "customer-departmentalization", env)
@@ -53,13 +55,21 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         "--token-lifetime",
         type=_lifetime,
         default=_env_lifetime(env),
-        help="seconds an issued OAuth token lives (default 3600); then 401 401-101",
+        help=f"seconds an issued OAuth token lives (default {DEFAULTS.token_lifetime_seconds}); "
+        "then 401 401-101",
     )
-    _switch(p, "validate-responses", env, default=True)
+    p.add_argument(
+        "--connexion-stack",
+        choices=CONNEXION_STACKS,
+        default=_env_stack(env),
+        help="fast (default): Connexion with the mock's overrides of its internals; "
+        "stock: Connexion's public API only (same answers, slower)",
+    )
+    _switch(p, "validate-responses", env, default=DEFAULTS.validate_responses)
     p.add_argument(
         "--quiet",
         action="store_true",
-        default=_flag(env, "QUIET") or False,
+        default=_flag(env, "QUIET") or DEFAULTS.quiet,
         help="no per-request log lines",
     )
     return p
@@ -91,11 +101,20 @@ def _lifetime(text: str) -> int:
 def _env_lifetime(env: Mapping[str, str]) -> int:
     raw = env.get("MOCK_TOKEN_LIFETIME")
     if raw is None:
-        return MockSettings.token_lifetime_seconds
+        return DEFAULTS.token_lifetime_seconds
     try:
         return _lifetime(raw)
     except argparse.ArgumentTypeError as exc:
         raise SystemExit(f"mock-server: MOCK_TOKEN_LIFETIME: {exc}") from exc
+
+
+def _env_stack(env: Mapping[str, str]) -> str:
+    raw = env.get("MOCK_CONNEXION_STACK", DEFAULTS.connexion_stack)
+    if raw not in CONNEXION_STACKS:
+        raise SystemExit(
+            f"mock-server: MOCK_CONNEXION_STACK={raw!r} is not one of {CONNEXION_STACKS}"
+        )
+    return raw
 
 
 def _env_name(flag: str) -> str:
@@ -149,6 +168,7 @@ def settings_from(argv: Sequence[str] | None, env: Mapping[str, str]) -> MockSet
         quiet=args.quiet,
         latency=args.latency,
         token_lifetime_seconds=args.token_lifetime,
+        connexion_stack=args.connexion_stack,
     )
 
 
@@ -162,17 +182,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from mock_server.app import create_app
 
+    spec = load_spec(settings.spec_file)
     try:
-        app = create_app(settings)
+        app = create_app(settings, spec=spec)
     except DataError as exc:
         print(f"mock-server: {exc}", file=sys.stderr)
         return 2
     if not settings.quiet:
-        print(
-            f"mock-server: http://{settings.host}:{settings.port}/core/casemgr/v3 "
-            f"(Swagger UI at /core/casemgr/v3/ui/)",
-            file=sys.stderr,
-        )
+        base = f"http://{settings.host}:{settings.port}{base_path(spec)}"
+        print(f"mock-server: {base} (Swagger UI at {base}/ui/)", file=sys.stderr)
     tune_collector()
     # loop and http stay "auto": uvloop and httptools (uvicorn[standard]) where they exist.
     uvicorn.run(app, host=settings.host, port=settings.port, access_log=False, log_level="warning")

@@ -13,8 +13,6 @@ import marshal
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-API_BASE = "/core/casemgr/v3"
-
 
 class Facts(NamedTuple):
     """Everything the vendor shape of one activity is drawn from."""
@@ -45,18 +43,18 @@ def pack(facts: Facts) -> bytes:
     return marshal.dumps(tuple(facts))
 
 
-def unpack(data: bytes) -> dict[str, Any]:
-    """The stored activity in the vendor's shape."""
-    return shape(Facts(*marshal.loads(data)))
+def unpack(data: bytes, base_path: str) -> dict[str, Any]:
+    """The stored activity in the vendor's shape (links under the API's base path)."""
+    return shape(Facts(*marshal.loads(data)), base_path)
 
 
-def shape(facts: Facts) -> dict[str, Any]:
+def shape(facts: Facts, base_path: str) -> dict[str, Any]:
     """The activity in the vendor's "Get activity by ID" shape."""
     body = facts.body
     actor_id, actor_kind, actor_name = facts.created_by
     record: dict[str, Any] = {
         "id": facts.id,
-        "link": [{"rel": "self", "href": f"{API_BASE}/activity/{facts.id}"}],
+        "link": [{"rel": "self", "href": f"{base_path}/activity/{facts.id}"}],
         "mode": {"value": "inbound"},
         "type": {"value": "email", "subtype": {"value": "general"}},
         "secure": facts.secure,

@@ -2,80 +2,80 @@
 
 The middleware stack is Connexion's, with its error layers replaced by the Edge (request log,
 CORS, vendor error bodies) and its request validation by the vendor checks
-(pipeline.VendorChecks). Building the app reads files but starts nothing: tests wrap it, run it
+(vendor_checks.VendorChecks). Building the app reads files but starts nothing: tests wrap it, run it
 in a thread, or serve it.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
+from types import ModuleType
 from typing import Any
 
 from connexion import AsyncApp
 from connexion.middleware.exceptions import ExceptionMiddleware
 from connexion.middleware.main import ConnexionMiddleware
 from connexion.middleware.request_validation import RequestValidationMiddleware
-from connexion.middleware.response_validation import ResponseValidationMiddleware
-from connexion.middleware.routing import RoutingMiddleware
 from connexion.middleware.server_error import ServerErrorMiddleware
-from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 
-from mock_server.activity import API_BASE
 from mock_server.auth import security_map
 from mock_server.data import load_seed
 from mock_server.edge import Edge
 from mock_server.errors import CodeBook
-from mock_server.extensions import MockRoutes
 from mock_server.faults import Controls, ErrorBook
 from mock_server.handlers import Handlers
+from mock_server.mock_routes import MockRoutes
 from mock_server.oauth import OAuthRoutes, origin_check
-from mock_server.observe import Journal
-from mock_server.once import (
-    CachedAsyncApi,
-    CachedResponseValidationMiddleware,
-    RoutingWithMemory,
-    SwaggerUIForItsPaths,
-)
-from mock_server.pipeline import CREATE, Services, VendorChecks
+from mock_server.request_log import Journal, RequestLog
 from mock_server.settings import DEV_ORIGIN_REGEX, MockSettings, resolve_partition
-from mock_server.store import RequestLog, Store
-from mock_server.validation import BodyValidator, load_spec, request_schema
+from mock_server.store import Store
+from mock_server.validation import (
+    BodyValidator,
+    base_path,
+    load_spec,
+    operation_path,
+    request_schema,
+)
+from mock_server.vendor_checks import CREATE, Services, VendorChecks
+
+logger = logging.getLogger("mock_server")
 
 
-def build_store(settings: MockSettings) -> Store:
+def build_store(settings: MockSettings, base: str) -> Store:
     """The store for these settings: the data file, with flags overriding its settings block."""
     seed = load_seed(settings.data_file)
     partition = resolve_partition(settings, seed.partition)
-    return Store(seed, partition, token_lifetime=settings.token_lifetime_seconds)
+    return Store(seed, partition, settings.token_lifetime_seconds, base_path=base)
 
 
-def create_app(settings: MockSettings, store: Store | None = None) -> AsyncApp:
-    """The ASGI app; pass a store to share or inspect state from a test."""
-    store = store or build_store(settings)
-    spec = load_spec(settings.spec_file)
-    services = Services(store, BodyValidator(request_schema(spec)))
+def create_app(
+    settings: MockSettings, store: Store | None = None, spec: dict[str, Any] | None = None
+) -> AsyncApp:
+    """The ASGI app; pass a store to share or inspect state from a test, the loaded spec file
+    when the caller read it already (parsing it is most of the start-up time)."""
+    spec = spec or load_spec(settings.spec_file)
+    base, create_path = base_path(spec), operation_path(spec, CREATE)
+    store = store or build_store(settings, base)
+    services = Services(store, BodyValidator(request_schema(spec)), base)
     log = RequestLog(settings.request_log_size)
-    controls = Controls(ErrorBook(spec, "/activity/email/general"), settings.latency)
-    edge = functools.partial(
-        Edge,
-        journal=Journal(log, quiet=settings.quiet),
-        codes=CodeBook.load(settings.rules_file),
-        cors=_cors_options(settings),
-        controls=controls,
-    )
+    controls = Controls(ErrorBook(spec, create_path), settings.latency)
+    edge = _edge(settings, Journal(log, quiet=settings.quiet), controls, base, create_path)
+    fast = _fast_stack(settings)
     app = AsyncApp(
         __name__,
-        middlewares=_middlewares(edge, services),
-        security_map=security_map(store),
+        middlewares=_middlewares(edge, services, fast),
+        security_map=_security_map(store, fast),
         swagger_ui_options=SwaggerUIOptions(swagger_ui=True),
     )
     handlers = Handlers(services).by_operation_id()
-    app._middleware_app.api_cls = CachedAsyncApi  # before add_api: see once.DecorateOnce
+    if fast is not None:
+        fast.use_cached_api(app)  # before add_api
     app.add_api(
         spec,
-        base_path=API_BASE,
+        base_path=base,
         resolver=_resolver(handlers),
         validate_responses=settings.validate_responses,
     )
@@ -85,16 +85,47 @@ def create_app(settings: MockSettings, store: Store | None = None) -> AsyncApp:
     return app
 
 
-def _middlewares(edge: Any, services: Services) -> list[Any]:
-    """Connexion's stack with its two error layers replaced by the Edge (which renders vendor
-    errors), its request validation by the vendor checks, and its routing, response validation
-    and Swagger UI by versions that do their lookups once (see once.py)."""
+def _edge(
+    settings: MockSettings, journal: Journal, controls: Controls, base: str, create_path: str
+) -> Any:
+    """The Edge's factory: Connexion builds each middleware around the next layer itself."""
+    return functools.partial(
+        Edge,
+        journal=journal,
+        codes=CodeBook.load(settings.rules_file),
+        cors=_cors_options(settings),
+        base_path=base,
+        create_path=create_path,
+        controls=controls,
+    )
+
+
+def _fast_stack(settings: MockSettings) -> ModuleType | None:
+    """The fence of Connexion overrides, or None for the stock stack (asked for, or the fence
+    does not fit the installed Connexion: then one warning line, and the mock still serves)."""
+    if settings.connexion_stack == "stock":
+        return None
+    try:
+        from mock_server import connexion_internals
+    except (ImportError, AttributeError, TypeError) as exc:
+        logger.warning("mock-server: Connexion's stock stack (slower): %s", exc)
+        return None
+    return connexion_internals
+
+
+def _security_map(store: Store, fast: ModuleType | None) -> dict[str, Any]:
+    handlers = security_map(store)
+    return handlers if fast is None else {k: fast.fast_security(v) for k, v in handlers.items()}
+
+
+def _middlewares(edge: Any, services: Services, fast: ModuleType | None) -> list[Any]:
+    """Connexion's stack (the public `middlewares` list) with its two error layers replaced by
+    the Edge (which renders vendor errors) and its request validation by the vendor checks; on
+    the fast stack, routing, response validation and Swagger UI by the fence's versions."""
     swaps: dict[Any, Any] = {
         ExceptionMiddleware: edge,
         RequestValidationMiddleware: functools.partial(VendorChecks, services=services),
-        ResponseValidationMiddleware: CachedResponseValidationMiddleware,
-        SwaggerUIMiddleware: SwaggerUIForItsPaths,
-        RoutingMiddleware: RoutingWithMemory,
+        **(fast.FAST_LAYERS if fast is not None else {}),
     }
     stack = ConnexionMiddleware.default_middlewares
     return [swaps.get(m, m) for m in stack if m is not ServerErrorMiddleware]

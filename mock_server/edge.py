@@ -30,21 +30,18 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_server import negotiation
-from mock_server.activity import API_BASE
 from mock_server.errors import ApiError, CodeBook, error_body
 from mock_server.faults import Controls, ErrorBook, Plan
 from mock_server.messages import user_message
-from mock_server.observe import RECORD_KEY, Journal, Outcome
-from mock_server.pipeline import ClientDisconnected
+from mock_server.request_log import RECORD_KEY, Journal, Outcome
+from mock_server.vendor_checks import ClientDisconnected
 
 logger = logging.getLogger("mock_server")
 VARY_ORIGIN = (b"vary", b"Origin")
-CREATE_PATH = f"{API_BASE}/activity/email/general"
-VENDOR_PREFIX = f"{API_BASE}/"
 PLAN_KEY = "mock.plan"
 # Statuses the vendor does not document for the create, kept where none it documents fits:
 # 404 (no such path), 405 (another method). A too-large body or an unreadable Content-Type
-# raised by a lower layer is the documented 400 400-152 requestBody, as the pipeline answers.
+# raised by a lower layer is the documented 400 400-152 requestBody, as the vendor checks answer.
 _STATUS_CODES = {
     404: ("404-100", None),
     405: ("405-100", "PRT-01"),
@@ -63,9 +60,13 @@ class Edge:
         journal: Journal,
         codes: CodeBook,
         cors: dict[str, Any],
+        base_path: str,
+        create_path: str,
         controls: Controls | None = None,
     ) -> None:
         self.app = app
+        self.vendor_prefix = base_path + "/"
+        self.create_path = base_path + create_path
         self.journal = journal
         self.codes = codes
         self.controls = controls or Controls(ErrorBook.none())
@@ -107,9 +108,9 @@ class Edge:
     def _plan(self, scope: Scope, prefer: bytes | None) -> Plan | None:
         """What faults.Controls decides for this request; a bad Prefer is a planned 400."""
         path = scope["path"]
-        if not path.startswith(VENDOR_PREFIX):
+        if not path.startswith(self.vendor_prefix):
             return None
-        is_create = scope["method"] == "POST" and path == CREATE_PATH
+        is_create = scope["method"] == "POST" and path == self.create_path
         try:
             return self.controls.plan(prefer.decode("latin-1") if prefer else None, is_create)
         except ApiError as exc:

@@ -1,4 +1,4 @@
-"""The operations' handlers: thin, because the pipeline and the rules did the work."""
+"""The operations' handlers: thin, because the vendor checks and the rules did the work."""
 
 from __future__ import annotations
 
@@ -10,10 +10,9 @@ from connexion.lifecycle import ConnexionResponse
 from starlette.responses import Response
 
 from mock_server import negotiation, rules, xmlcodec
-from mock_server.activity import API_BASE
 from mock_server.errors import ApiError
-from mock_server.pipeline import SUBMISSION_KEY, Services
 from mock_server.store import State
+from mock_server.vendor_checks import CREATE, READ, SUBMISSION_KEY, Services
 
 
 class Handlers:
@@ -24,8 +23,8 @@ class Handlers:
 
     def by_operation_id(self) -> dict[str, Any]:
         return {
-            "create-incoming-email-activity": self.create_incoming_email_activity,
-            "get-activity-by-id": self.get_activity_by_id,
+            CREATE: self.create_incoming_email_activity,
+            READ: self.get_activity_by_id,
         }
 
     async def create_incoming_email_activity(self) -> Response:
@@ -37,7 +36,7 @@ class Handlers:
         with self.services.store.transaction() as state:
             decision = rules.decide(state, submission)
             activity_id = rules.commit(state, submission, decision, _actor_name(state, submission))
-        location = f"{API_BASE}/activity/{activity_id}"
+        location = f"{self.services.base_path}/activity/{activity_id}"
         return Response(status_code=201, headers={"Location": location})
 
     async def get_activity_by_id(self, id: str) -> ConnexionResponse:

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from werkzeug.datastructures import LanguageAccept, MIMEAccept
+from werkzeug.http import parse_accept_header
+
 LOCALES = (
     "en-US", "es-ES", "fr-FR", "it-IT", "de-DE", "nl-NL", "pt-BR", "pt-PT",
     "da-DK", "ru-RU", "fr-CA", "zh-CN", "ja-JP", "ko-KR", "sv-SE",
@@ -14,66 +17,59 @@ LOCALES = (
 DEFAULT_LOCALE = "en-US"
 _LOCALE_BY_KEY = {loc.lower(): loc for loc in LOCALES}
 JSON, XML = "json", "xml"
-_ACCEPTED = {
-    "application/json": JSON,
-    "application/xml": XML,
-    "text/xml": XML,
-    "*/*": JSON,
-    "application/*": JSON,
-}
 JSON_TYPES = frozenset({"application/json"})
 XML_TYPES = frozenset({"application/xml", "text/xml"})
 
 
-def _ranges(header: str) -> list[tuple[str, float, int]]:
-    """(value, q, position) for each comma-separated entry; q defaults to 1."""
-    entries = []
-    for position, part in enumerate(header.split(",")):
-        value, *params = (p.strip() for p in part.split(";"))
-        q = 1.0
-        for param in params:
-            name, _, raw = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = float(raw)
-                except ValueError:
-                    q = 0.0
-        if value:
-            entries.append((value.lower(), q, position))
-    return entries
-
-
 @lru_cache(maxsize=512)
 def response_format(accept: str | None) -> str | None:
-    """json or xml as Accept asks (absent: json; ties: json); None when neither is acceptable."""
+    """json or xml as Accept asks (absent: json; ties: json); None when neither is acceptable.
+
+    werkzeug reads the q-list as RFC 9110 says: a type's quality is that of the most specific
+    range naming it (`*/*` and `application/*` included), q=0 refuses it.
+    """
     if accept is None or not accept.strip():
         return JSON
-    best: tuple[float, int, str] | None = None
-    for value, q, _position in _ranges(accept):
-        fmt = _ACCEPTED.get(value)
-        if fmt is None or q <= 0:
-            continue
-        rank = (q, 1 if fmt == JSON else 0, fmt)
-        if best is None or rank > best:
-            best = rank
-    return best[2] if best else None
+    ranges = media_ranges(accept)
+    json_q = ranges.quality("application/json")
+    xml_q = max(ranges.quality("application/xml"), named(ranges, "text/xml"))
+    if max(json_q, xml_q) <= 0:
+        return None
+    return JSON if json_q >= xml_q else XML
+
+
+def media_ranges(accept: str) -> MIMEAccept:
+    """Accept's ranges with their qualities, a range's parameters other than q left out.
+
+    `application/json; charset=utf-8` asks for JSON: the mock answers one form of each media
+    type, so a parameter cannot make a range miss it (werkzeug would compare parameters too).
+    """
+    ranges = parse_accept_header(accept, MIMEAccept)
+    return MIMEAccept([(value.split(";", 1)[0].strip(), q) for value, q in ranges])
+
+
+def named(ranges: MIMEAccept, media: str) -> float:
+    """The quality of a range naming `media` itself: `text/xml` is a synonym the mock accepts,
+    but it answers application/xml, so `text/*` is not read as asking for XML."""
+    return max((q for value, q in ranges if value.lower() == media), default=0)
 
 
 @lru_cache(maxsize=512)
 def locale(accept_language: str | None) -> str | None:
     """The documented locale the header asks for (absent: en-US); None when it names none.
 
-    A browser's list ("en-US,en;q=0.9") is read as a list: the best documented locale wins.
+    A browser's list ("en-US,en;q=0.9") is read as a list: the best documented locale wins;
+    only documented locales match (no fallback from `en` to `en-US`).
     """
     if accept_language is None or not accept_language.strip():
         return DEFAULT_LOCALE
-    ranked = sorted(_ranges(accept_language), key=lambda e: (-e[1], e[2]))
-    for value, q, _position in ranked:
+    ranked = sorted(parse_accept_header(accept_language, LanguageAccept), key=lambda e: -e[1])
+    for value, q in ranked:
         if q <= 0:
-            continue
+            break  # ranked: nothing after a refused locale is wanted either
         if value == "*":
             return DEFAULT_LOCALE
-        found = _LOCALE_BY_KEY.get(value)
+        found = _LOCALE_BY_KEY.get(value.lower())
         if found:
             return found
     return None

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 T = TypeVar("T")
+ConnexionStack = Literal["fast", "stock"]
+CONNEXION_STACKS: tuple[ConnexionStack, ...] = ("fast", "stock")
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_DATA = PACKAGE_DIR / "data" / "default.yaml"
@@ -62,6 +64,9 @@ class MockSettings:
     request_log_size: int = 200
     latency: Latency | None = None  # --latency / MOCK_LATENCY: none by default
     token_lifetime_seconds: int = 3600  # issued tokens (OAuth): then 401 401-101
+    # "fast": Connexion's stack with the overrides of connexion_internals (written for one minor
+    # release); "stock": Connexion's public API only. Same answers; stock is slower.
+    connexion_stack: ConnexionStack = "fast"
 
 
 @dataclass(frozen=True)

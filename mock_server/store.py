@@ -9,9 +9,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from collections import deque
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from mock_server import activity
@@ -27,10 +25,9 @@ from mock_server.data import (
     Upload,
     User,
 )
-from mock_server.settings import PartitionSettings
+from mock_server.settings import MockSettings, PartitionSettings
 
 FIRST_ACTIVITY_ID = 1001
-TOKEN_LIFETIME_SECONDS = 3600  # the default of MockSettings.token_lifetime_seconds
 
 
 class Issued(NamedTuple):
@@ -132,17 +129,17 @@ class State:
         """Kept packed (see activity.py): a few hundred bytes the collector never walks."""
         self._activities[activity_id] = activity.pack(facts)
 
-    def activity(self, activity_id: str) -> dict[str, Any] | None:
+    def activity(self, activity_id: str, base_path: str) -> dict[str, Any] | None:
         """The stored activity in the vendor's shape, or None."""
         stored = self._activities.get(activity_id)
-        return None if stored is None else activity.unpack(stored)
+        return None if stored is None else activity.unpack(stored, base_path)
 
     def next_activity_id(self) -> str:
         activity_id = str(self._next_activity)
         self._next_activity += 1
         return activity_id
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self, base_path: str) -> dict[str, Any]:
         """JSON-ready view for GET /mock/state."""
         return {
             "settings": asdict(self.partition),
@@ -153,7 +150,7 @@ class State:
                 for a in c.addresses
             ],
             "cases": [asdict(c) for c in self.cases.values()],
-            "activities": [activity.unpack(a) for a in self._activities.values()],
+            "activities": [activity.unpack(a, base_path) for a in self._activities.values()],
         }
 
 
@@ -165,47 +162,6 @@ def _customer(seed: Any) -> Customer:
 def _after(ids: dict[str, Any]) -> int:
     numbers = [int(i) for i in ids if i.isdecimal()]
     return max(numbers, default=999) + 1
-
-
-class RequestRecord(NamedTuple):
-    """One served request; a tuple because one is made for every request."""
-
-    method: str
-    path: str
-    status: int
-    code: str | None
-    rule_id: str | None
-    duration_ms: float
-    at: float  # seconds since the epoch
-    forced: str | None = None  # what forced or delayed the answer (mock_server/faults.py)
-
-    def as_json(self) -> dict[str, Any]:
-        """The /mock/requests item; `time` is ISO 8601 UTC to the millisecond."""
-        item = self._asdict()
-        at = datetime.fromtimestamp(item.pop("at"), UTC)
-        item["time"] = at.isoformat(timespec="milliseconds")
-        return item
-
-
-class RequestLog:
-    """The last N requests, newest last, for GET /mock/requests."""
-
-    def __init__(self, size: int) -> None:
-        self._items: deque[RequestRecord] = deque(maxlen=size)
-        self._lock = threading.Lock()
-
-    def add(self, record: RequestRecord) -> None:
-        with self._lock:
-            self._items.append(record)
-
-    def last(self, limit: int) -> list[RequestRecord]:
-        with self._lock:
-            items = list(self._items)
-        return items[-limit:] if limit > 0 else []
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
 
 
 class _Transaction:
@@ -232,9 +188,12 @@ class Store:
         self,
         seed: SeedData,
         partition: PartitionSettings | None = None,
-        token_lifetime: int = TOKEN_LIFETIME_SECONDS,
+        token_lifetime: int = MockSettings.token_lifetime_seconds,
+        *,
+        base_path: str,
     ) -> None:
         self.seed = seed
+        self.base_path = base_path  # the spec's, for the activities' links
         self.token_lifetime = token_lifetime
         self.default_partition = partition or seed.partition
         self.lock = threading.RLock()
@@ -294,8 +253,8 @@ class Store:
 
     def activity(self, activity_id: str) -> dict[str, Any] | None:
         with self.lock:
-            return self.state.activity(activity_id)
+            return self.state.activity(activity_id, self.base_path)
 
     def snapshot(self) -> dict[str, Any]:
         with self.lock:
-            return self.state.snapshot()
+            return self.state.snapshot(self.base_path)

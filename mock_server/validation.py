@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jsonschema_rs
 import yaml
@@ -57,6 +58,21 @@ _RULES_BY_PREFIX: tuple[tuple[str, str], ...] = (
 
 def load_spec(path: Path) -> dict[str, Any]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def base_path(spec: Mapping[str, Any]) -> str:
+    """The API's base path, as the spec's first server URL gives it (e.g. /core/casemgr/v3)."""
+    return urlsplit(spec["servers"][0]["url"]).path.rstrip("/")
+
+
+def operation_path(spec: Mapping[str, Any], operation_id: str) -> str:
+    """The spec's path of an operation (below the base path), e.g. /activity/email/general."""
+    return next(
+        path
+        for path, item in spec["paths"].items()
+        for operation in item.values()
+        if isinstance(operation, dict) and operation.get("operationId") == operation_id
+    )
 
 
 def deref(node: Any, root: Mapping[str, Any], seen: tuple[str, ...] = ()) -> Any:

@@ -1,10 +1,11 @@
 """XML in and out, shaped like the JSON so one schema validates both.
 
-Reading is safe (defusedxml: no DTD, no entities, no external references) and lenient about
-namespaces: elements and attributes are matched by local name, attributes read as child
-elements (`<case id="1060"/>` is `{"case": {"id": "1060"}}`). The request schema decides the
-shape: an array property is its repeated elements, a boolean is `true`/`false`, an integer is
-decimal digits; anything that does not convert is left as text for the schema to refuse.
+Written with ElementTree (it escapes); read safely (defusedxml: no DTD, no entities, no external
+references) and leniently about namespaces: elements and attributes are matched by local name,
+attributes read as child elements (`<case id="1060"/>` is `{"case": {"id": "1060"}}`). The
+request schema decides the shape: an array property is its repeated elements, a boolean is
+`true`/`false`, an integer is decimal digits; anything that does not convert is left as text for
+the schema to refuse.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
-from xml.etree.ElementTree import Element, ParseError
-from xml.sax.saxutils import escape, quoteattr
+from xml.etree.ElementTree import Element, ParseError, SubElement, tostring
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 ROOT = "activity"
+DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>'
 Schema = Mapping[str, Any]
 
 
@@ -151,10 +152,13 @@ def _scalar(text: str, kind: str | None) -> Any:
 
 
 def dump(value: Any, root: str) -> bytes:
-    """A JSON-shaped value as XML: lists become repeated elements named after their key."""
-    parts = ['<?xml version="1.0" encoding="UTF-8"?>']
-    _write(parts, root, value)
-    return "".join(parts).encode("utf-8")
+    """A JSON-shaped value as XML: lists become repeated elements named after their key.
+
+    Serialized to str and encoded once: ElementTree's own UTF-8 writer costs half as much again."""
+    element = Element(root)
+    _content(element, value)
+    text = tostring(element, encoding="unicode", short_empty_elements=False)
+    return DECLARATION + text.encode("utf-8")
 
 
 # An XML name as element names need it (ASCII subset: the names the schemas use, and the
@@ -162,26 +166,22 @@ def dump(value: Any, root: str) -> bytes:
 _XML_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 
 
-def _write(parts: list[str], name: str, value: Any) -> None:
+def _child(parent: Element, name: str, value: Any) -> None:
     if isinstance(value, list):
         for item in value:
-            _write(parts, name, item)
+            _child(parent, name, item)
         return
     if not _XML_NAME.fullmatch(name) or name.lower().startswith("xml"):
-        parts.append(f"<member name={quoteattr(name)}>")
-        _content(parts, value)
-        parts.append("</member>")
-        return
-    parts.append(f"<{name}>")
-    _content(parts, value)
-    parts.append(f"</{name}>")
+        _content(SubElement(parent, "member", name=name), value)
+    else:
+        _content(SubElement(parent, name), value)
 
 
-def _content(parts: list[str], value: Any) -> None:
+def _content(element: Element, value: Any) -> None:
     if isinstance(value, Mapping):
         for key, item in value.items():
-            _write(parts, str(key), item)
+            _child(element, str(key), item)
     elif isinstance(value, bool):
-        parts.append("true" if value else "false")
+        element.text = "true" if value else "false"
     elif value is not None:
-        parts.append(escape(str(value)))
+        element.text = str(value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import subprocess
 import sys
@@ -10,18 +11,32 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import requests
 
+from mock_server.settings import CONNEXION_STACKS, MockSettings
+
 ROOT = Path(__file__).resolve().parents[1]
 BASE_PATH = "/core/casemgr/v3"
+# The Connexion stack every mock a test starts runs on (scripts/test runs the mock's tests on
+# both): MOCK_CONNEXION_STACK, the variable the mock itself reads.
+MOCK_STACK = os.environ.get("MOCK_CONNEXION_STACK", MockSettings.connexion_stack)
+assert MOCK_STACK in CONNEXION_STACKS, f"MOCK_CONNEXION_STACK={MOCK_STACK!r}: fast or stock"
+
+
+def mock_settings(**changes: Any) -> MockSettings:
+    """MockSettings for an in-process mock, on this run's Connexion stack."""
+    return MockSettings(connexion_stack=MOCK_STACK, **changes)  # type: ignore[arg-type]
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+READY_S = 20.0  # how long a started server may take to answer: a hang guard, not a speed
 
 
 @contextlib.contextmanager
@@ -49,7 +64,7 @@ def running_process(
 
 @contextlib.contextmanager
 def serve(
-    argv: Sequence[str], port: int, health_path: str = "/mock/health", timeout: float = 20.0
+    argv: Sequence[str], port: int, health_path: str = "/mock/health", timeout: float = READY_S
 ) -> Iterator[str]:
     """Run `argv` (a server on 127.0.0.1:port) until the block ends; yield its root URL."""
     root = f"http://127.0.0.1:{port}"
@@ -84,6 +99,8 @@ def running_mock(*flags: str) -> Iterator[str]:
         "--port",
         str(port),
         "--quiet",
+        "--connexion-stack",
+        MOCK_STACK,
         *flags,
     ]
     with serve(argv, port) as root:

@@ -79,6 +79,9 @@ def test_the_curl_command_runs_in_a_shell() -> None:
         (b'{"code": "400-146", "developerMessage": "x"}', "400-146"),
         ('<error xmlns="urn:x"><code>406-100</code></error>', "406-100"),
         ("<ns:error xmlns:ns='urn:x'><ns:code> 401-101 </ns:code></ns:error>", "401-101"),
+        (b"<error><code>400-146</code>", None),  # not well-formed
+        (b"<page><code>400-146</code></page>", None),  # not an error body
+        (b'<!DOCTYPE e [<!ENTITY c "400-1">]><error><code>&c;</code></error>', None),
         (b"Internal Server Error", None),
         (b'["400-146"]', None),
         (b'{"code": 400}', None),

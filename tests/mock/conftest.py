@@ -12,7 +12,7 @@ import pytest
 import requests
 import yaml
 
-from tests.support import running_mock
+from tests.support import MOCK_STACK, running_mock
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = yaml.safe_load((ROOT / "openapi" / "rules.yaml").read_text(encoding="utf-8"))
@@ -137,6 +137,10 @@ def expect_rule(
         if attribute is not None:
             assert f"'{attribute}'" in body["developerMessage"], (rule_id, body)
         assert api.last_request()["rule_id"] == (logged or rule_id), (rule_id, body)
+
+
+def pytest_report_header() -> str:
+    return f"mock: Connexion's {MOCK_STACK} stack (MOCK_CONNEXION_STACK)"
 
 
 @pytest.fixture(scope="session")

@@ -11,9 +11,8 @@ from starlette.types import Receive, Scope, Send
 
 from mock_server.edge import Edge
 from mock_server.errors import ApiError, CodeBook
-from mock_server.observe import Journal
+from mock_server.request_log import Journal, RequestLog
 from mock_server.settings import MockSettings
-from mock_server.store import RequestLog
 from tests.mock.asgi import Messages, asgi_call, header
 
 JSON = [(b"accept", b"application/json")]
@@ -25,6 +24,8 @@ def edge_around(app: Any, log: RequestLog | None = None) -> Edge:
         journal=Journal(log or RequestLog(10), quiet=True),
         codes=CodeBook.load(MockSettings().rules_file),
         cors={"allow_origin_regex": r"http://localhost(:\d+)?", "allow_methods": ["POST"]},
+        base_path="/core/casemgr/v3",
+        create_path="/activity/email/general",
     )
 
 

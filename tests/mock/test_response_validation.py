@@ -14,9 +14,9 @@ from connexion.lifecycle import ConnexionResponse
 
 from mock_server.app import create_app
 from mock_server.handlers import Handlers
-from mock_server.settings import MockSettings
 from tests.mock.asgi import asgi_call, header
 from tests.mock.conftest import USER, user_body
+from tests.support import mock_settings
 
 PATH = "/core/casemgr/v3/activity/email/general"
 HEADERS = [
@@ -27,7 +27,7 @@ HEADERS = [
 
 
 def create(validate: bool = True) -> tuple[int, dict[str, Any]]:
-    app = create_app(MockSettings(quiet=True, validate_responses=validate))
+    app = create_app(mock_settings(quiet=True, validate_responses=validate))
     start, body = asgi_call(app, PATH, HEADERS, json.dumps(user_body()).encode())
     return start["status"], {"start": start, "body": body.get("body", b"")}
 
@@ -40,7 +40,7 @@ def answer_with(monkeypatch: pytest.MonkeyPatch, response: ConnexionResponse) ->
 
 
 def test_a_spec_conforming_create_passes_twice() -> None:
-    app = create_app(MockSettings(quiet=True))
+    app = create_app(mock_settings(quiet=True))
     for _ in range(2):  # the second answer uses the plan cached by the first
         start, _ = asgi_call(app, PATH, HEADERS, json.dumps(user_body()).encode())
         assert start["status"] == 201

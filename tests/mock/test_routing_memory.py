@@ -1,16 +1,20 @@
-"""Remembered routing answers exactly as Connexion's routing does (see once.RoutingWithMemory)."""
+"""Remembered routing answers exactly as Connexion's routing does (see
+connexion_internals.RoutingWithMemory, a layer of the fast stack only)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+import pytest
+
 from mock_server.app import create_app
-from mock_server.once import RoutingWithMemory
-from mock_server.settings import MockSettings
+from mock_server.connexion_internals import RoutingWithMemory
 from tests.mock.asgi import asgi_call, header
 from tests.mock.conftest import USER, user_body
+from tests.support import MOCK_STACK, mock_settings
 
+pytestmark = pytest.mark.skipif(MOCK_STACK == "stock", reason="a layer of the fast stack")
 BASE = "/core/casemgr/v3"
 CREATE = BASE + "/activity/email/general"
 HEADERS = [
@@ -30,7 +34,7 @@ def memory_of(app: Any) -> RoutingWithMemory:
 
 
 def test_a_remembered_path_still_answers_other_methods_and_paths_as_before() -> None:
-    app = create_app(MockSettings(quiet=True))
+    app = create_app(mock_settings(quiet=True))
     body = json.dumps(user_body()).encode()
     for _ in range(2):  # the second create takes the remembered route
         status, _, start = send(app, CREATE, body=body)
@@ -47,7 +51,7 @@ def test_a_remembered_path_still_answers_other_methods_and_paths_as_before() -> 
 
 
 def test_memory_is_bounded() -> None:
-    app = create_app(MockSettings(quiet=True))
+    app = create_app(mock_settings(quiet=True))
     send(app, CREATE, body=json.dumps(user_body()).encode())
     memory = memory_of(app)
     memory._known = {(str(i), "/", ""): {} for i in range(memory.MAX)}

@@ -12,6 +12,8 @@ from collections.abc import Callable
 import pytest
 import yaml
 
+from mock_server.data import Actor, load_seed
+from mock_server.settings import DEFAULT_DATA
 from tests.mock.conftest import (
     CLIENT,
     CUSTOMER,
@@ -817,5 +819,20 @@ def test_every_rule_has_a_check() -> None:
     assert sorted(set(CHECKS) - set(EXPECT)) == []
 
 
-def test_tokens_of_the_profile_exist() -> None:
-    assert {USER, VIEWER, CLIENT, CUSTOMER}
+def test_the_profiles_tokens_are_the_actors_it_says() -> None:
+    """mock_server/data/profile.yaml names a token per role; the data file, read by the mock's
+    own loader, must make each that role (and these tests use the same tokens)."""
+    profile = yaml.safe_load(DEFAULT_DATA.with_name("profile.yaml").read_text(encoding="utf-8"))
+    tokens, seed = profile["tokens"], load_seed(DEFAULT_DATA)
+    roles = ("user", "user_without_privilege", "client", "customer")
+    assert [tokens[role] for role in roles] == [USER, VIEWER, CLIENT, CUSTOMER]
+    actors = {role: seed.tokens.get(token) for role, token in tokens.items()}
+    users = {user.id: user for user in seed.users}
+    user, viewer = actors["user"], actors["user_without_privilege"]
+    assert user is not None and user.kind == "user" and users[user.id].may_manage_partition
+    assert viewer is not None and viewer.kind == "user"
+    assert not users[viewer.id].may_manage_partition
+    client = actors["client"]
+    assert client is not None and client.kind == "client"
+    assert client.id in {c.id for c in seed.clients}
+    assert actors["customer"] == Actor("customer", profile["data"]["customer_id"])

@@ -15,7 +15,7 @@ from mock_server.__main__ import settings_from
 from mock_server.data import DataError, load_seed
 from mock_server.settings import DEFAULT_DATA
 from tests.mock.conftest import CUSTOMER, Api, customer_body, user_body
-from tests.support import ROOT, free_port, running_mock
+from tests.support import READY_S, ROOT, free_port, running_mock
 
 
 def test_flags_switch_every_setting_off() -> None:
@@ -55,7 +55,8 @@ def test_environment_variables_and_flags() -> None:
         settings_from([], {"MOCK_QUIET": "perhaps"})
 
 
-def test_ready_within_two_seconds_and_logs_one_line_per_request(tmp_path: Path) -> None:
+def test_it_comes_up_and_logs_one_line_per_request(tmp_path: Path) -> None:
+    """READY_S guards against a hang, not a speed: how fast it starts is a figure for bench/."""
     port = free_port()
     log = (tmp_path / "stderr.txt").open("w")
     started = time.monotonic()
@@ -63,14 +64,14 @@ def test_ready_within_two_seconds_and_logs_one_line_per_request(tmp_path: Path) 
                             stdout=subprocess.DEVNULL, stderr=log)  # fmt: skip
     try:
         ready = None
-        while time.monotonic() - started < 10:
+        while time.monotonic() - started < READY_S:
             try:
                 requests.get(f"http://127.0.0.1:{port}/mock/health", timeout=0.5)
                 ready = time.monotonic() - started
                 break
             except requests.ConnectionError:
                 time.sleep(0.02)
-        assert ready is not None and ready < 2.0, ready
+        assert ready is not None, f"not answering after {READY_S} s"
         requests.get(f"http://127.0.0.1:{port}/core/casemgr/v3/nowhere", timeout=5)
     finally:
         proc.terminate()
@@ -103,11 +104,38 @@ def _write(tmp_path: Path, change: dict) -> Path:
         ({"tokens": {"t": {"actor": "user", "id": "nobody"}}}, "unknown user 'nobody'"),
         ({"settings": {"max_body_size_kb": "big"}}, "must be a positive number"),
         ({"colour": "blue"}, "unknown top-level key"),
+        ({"issue_types": [{"id": "1", "message_center": "Nowhere"}]},
+         r"issue_types\[0\]: unknown message center 'Nowhere'"),
+        ({"uploads": [{"altId": "a", "size_bytes": -1}]},
+         r"uploads\[0\].size_bytes: must be a non-negative integer"),
     ],
 )  # fmt: skip
 def test_data_file_problems_are_named(tmp_path: Path, change: dict, message: str) -> None:
     with pytest.raises(DataError, match=message):
         load_seed(_write(tmp_path, change))
+
+
+def test_every_problem_of_the_shape_is_named_at_once_with_its_path(tmp_path: Path) -> None:
+    """The schema (mock_server/data/data.schema.json) reports all of them in one run."""
+    change = {
+        "settings": {"secure_messaging": "yes", "colour": 1},
+        "aliases": [{"id": "1", "address": "not an address", "department": "Service"}, {}],
+        "customers": [{"id": "12a", "type": "alien"}],
+        "tokens": {"t": {"actor": "robot", "id": "x"}},
+    }
+    with pytest.raises(DataError) as caught:
+        load_seed(_write(tmp_path, change))
+    assert str(caught.value).splitlines()[1:] == [
+        "  - settings.colour: unknown key",
+        "  - settings.secure_messaging: must be true or false",
+        "  - aliases[0].address: invalid address 'not an address'",
+        "  - aliases[1]: 'id' is a required property",
+        "  - aliases[1]: 'address' is a required property",
+        "  - aliases[1]: 'department' is a required property",
+        "  - customers[0].id: customer id '12a' must be decimal digits",
+        "  - customers[0].type: 'alien' is not one of ['individual', 'group', 'corporate']",
+        "  - tokens.t.actor: must be one of user, client, customer",
+    ]
 
 
 def test_default_data_loads_and_a_bad_file_stops_the_cli(tmp_path: Path) -> None:

@@ -1,15 +1,20 @@
 """No text read from XML can hold what the mock cannot store, so the XML path skips that walk.
 
 XML 1.0 has no control characters (but tab, newline and carriage return), no surrogates and no
-U+FFFE or U+FFFF, raw or as character references; expat refuses every one. The pipeline relies
-on it (pipeline.VendorChecks._body); this test holds it for text, attributes and CDATA.
+U+FFFE or U+FFFF, raw or as character references; expat refuses every one. The vendor checks rely
+on it (vendor_checks.VendorChecks._body); this test holds it for text, attributes and CDATA.
+Text written as XML (ElementTree) is escaped and says what the JSON says.
 """
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from defusedxml.ElementTree import fromstring
 
 from mock_server import xmlcodec
+from mock_server.errors import error_body
 from mock_server.settings import MockSettings
 from mock_server.validation import load_spec, request_schema
 
@@ -40,3 +45,22 @@ def test_xml_refuses_every_character_the_mock_cannot_store(code: int) -> None:
 def test_the_three_allowed_control_characters_are_read() -> None:
     body = xmlcodec.parse(b"<activity><subject>a&#9;b&#10;c&#13;d</subject></activity>", SCHEMA)
     assert body == {"subject": "a\tb\nc\rd"}
+
+
+def test_an_xml_error_body_holds_what_the_json_one_holds() -> None:
+    """Same members, same cuts (userMessage at 1024), text escaped by ElementTree."""
+    args = ("400-146", 'a & <b> "c"', "ü" * 2000)
+    xml, xml_type = error_body(*args, as_xml=True)
+    as_json, json_type = error_body(*args, as_xml=False)
+    assert (xml_type, json_type) == ("application/xml", "application/json")
+    assert xml.startswith(b'<?xml version="1.0" encoding="UTF-8"?><error><code>400-146</code>')
+    root = fromstring(xml)
+    assert {child.tag: child.text for child in root} == json.loads(as_json)
+
+
+def test_a_member_that_is_no_xml_name_is_written_as_member() -> None:
+    xml = xmlcodec.dump({"a b": "x", "xmlns": "y", "ok": [1, True, None]}, "customer")
+    assert xml.endswith(
+        b'<customer><member name="a b">x</member><member name="xmlns">y</member>'
+        b"<ok>1</ok><ok>true</ok><ok></ok></customer>"
+    )

@@ -172,7 +172,9 @@ def test_a_201_needs_an_empty_body_and_an_activity_location() -> None:
 @pytest.mark.parametrize(
     ("accept", "xml"),
     [(None, False), ("application/json", False), ("application/xml", True), ("text/xml", True),
-     ("application/xml, application/json", False), ("*/*", False), ("text/html", False)],
+     ("application/xml, application/json", False), ("*/*", False), ("text/html", False),
+     ("application/xml, application/json;q=0", True), ("application/xml, */*", False),
+     ("application/json;q=0.5, application/xml;q=0.9", True), ("application/xml;q=0", False)],
 )  # fmt: skip
 def test_which_format_an_error_should_have(accept: str | None, xml: bool) -> None:
     assert response_shape.wants_xml(accept) is xml

@@ -1,24 +1,69 @@
-"""Connexion, with the per-request work that depends only on the operation done once.
+"""Every use of a Connexion private name, in one module: the mock's fast stack.
 
-Connexion 3.3 rebuilds, for every request, things that are fixed for an operation: the handler's
-decorator chain, the security function's signature, the response definition and a compiled
-jsonschema validator for the answer. These subclasses keep Connexion's mechanisms (routing by
-operationId, security handlers, error handlers, response validation) and build each thing once.
+Written for Connexion 3.3 (3.3.0). Connexion 3.3 rebuilds, for every request, things that are
+fixed for an operation: the handler's decorator chain, the security function's signature, the
+response definition and a compiled jsonschema validator for the answer. These subclasses keep
+Connexion's mechanisms (routing by operationId, security handlers, error handlers, response
+validation) and build each thing once. The stock stack (settings `connexion_stack="stock"`)
+uses none of this and answers the same, only slower.
+
+Private names used (names and behaviours no Connexion documentation promises), all of 3.3.0:
+- `AsyncApp._middleware_app.api_cls` (set to CachedAsyncApi before add_api);
+- `AsyncApi.make_operation`, `AsyncOperation.from_operation`, `.fn`, `._fn`, `.pythonic_params`,
+  `.jsonifier` (connexion.apps.asynchronous);
+- `StarletteDecorator.framework`, `.uri_parser`, `.decorate`, `._sync_async_decorator`,
+  `._response_decorator_cls`; `connexion.decorators.parameter.unwrap_decorators`;
+  `connexion.utils.inspect_function_arguments`, `is_nullable`;
+- `JSONResponseBodyValidator._schema`, `._validate`, `.validator`; `VALIDATOR_MAP`;
+  `MediaTypeDict`;
+- `ResponseValidationMiddleware.api_cls`, `ResponseValidationAPI.make_operation`,
+  `.validate_responses`, `.next_app`; `ResponseValidationOperation._operation` (its
+  `response_definition`, `response_schema`), `._validator_map`, `.next_app`,
+  `.extract_content_type`, `.validate_mime_type`, `.validate_required_headers`;
+- `RoutingMiddleware.app`, `connexion.middleware.routing._scope`,
+  `connexion.middleware.abstract.ROUTING_CONTEXT`; `SwaggerUIMiddleware.app`;
+- `OAuthSecurityHandler._get_verify_func`, `connexion.security.NO_VALUE`.
+
+Importing this module first checks that the installed Connexion is 3.3 and raises
+UnsupportedConnexion (an ImportError) otherwise; mock_server.app then warns in one line and
+builds the stock stack, so a Connexion upgrade makes the mock slower, never broken.
 """
 
 from __future__ import annotations
 
+from importlib.metadata import version
+
+WRITTEN_FOR = "3.3"
+
+
+class UnsupportedConnexion(ImportError):
+    """The installed Connexion is not the minor release these overrides were written for."""
+
+
+def _installed_minor() -> str:
+    return ".".join(version("connexion").split(".")[:2])
+
+
+if _installed_minor() != WRITTEN_FOR:
+    raise UnsupportedConnexion(
+        f"Connexion {version('connexion')} is installed; the fast stack is written for "
+        f"{WRITTEN_FOR}.x"
+    )
+
+
 import functools
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from inspect import iscoroutinefunction
 from typing import Any
 
+from connexion import AsyncApp
 from connexion import context as connexion_context
 from connexion.apps.asynchronous import AsyncApi, AsyncOperation
 from connexion.datastructures import MediaTypeDict
 from connexion.decorators import StarletteDecorator
 from connexion.decorators.parameter import unwrap_decorators
+from connexion.exceptions import OAuthProblem, OAuthResponseProblem
 from connexion.middleware.abstract import ROUTING_CONTEXT
 from connexion.middleware.response_validation import (
     ResponseValidationAPI,
@@ -28,6 +73,7 @@ from connexion.middleware.response_validation import (
 from connexion.middleware.routing import RoutingMiddleware
 from connexion.middleware.routing import _scope as _routed_scope
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
+from connexion.security import NO_VALUE, OAuthSecurityHandler
 from connexion.utils import inspect_function_arguments, is_nullable
 from connexion.validators import VALIDATOR_MAP, JSONResponseBodyValidator
 from jsonschema import Draft4Validator
@@ -272,3 +318,54 @@ class SwaggerUIForItsPaths(SwaggerUIMiddleware):
             await self.app(scope, receive, send)
             return
         await super().__call__(scope, receive, send)
+
+
+# Connexion's layers -> the fast versions above, for mock_server.app's middleware list.
+FAST_LAYERS: dict[Any, Any] = {
+    ResponseValidationMiddleware: CachedResponseValidationMiddleware,
+    SwaggerUIMiddleware: SwaggerUIForItsPaths,
+    RoutingMiddleware: RoutingWithMemory,
+}
+
+
+def use_cached_api(app: AsyncApp) -> None:
+    """Operations built once (DecorateOnce); call before add_api."""
+    app._middleware_app.api_cls = CachedAsyncApi
+
+
+def fast_security(handler: type[OAuthSecurityHandler]) -> type[OAuthSecurityHandler]:
+    """The mock's handler with Connexion's per-scheme check replaced by a plain bearer check."""
+
+    class FastOAuthHandler(handler):  # type: ignore[valid-type,misc]
+        def _get_verify_func(
+            self, token_info_func: Callable[..., Any], scope_validate: Any, scopes: Any
+        ) -> Callable[[Any], Any]:
+            """Connexion's check for one scheme, less its three nested coroutines, its two
+            signature inspections and its scope check (scopes are not checked here)."""
+            return functools.partial(_verify_bearer, token_info_func)
+
+    return FastOAuthHandler
+
+
+def _verify_bearer(token_info: Callable[[str], dict[str, Any] | None], request: Any) -> Any:
+    """The token's info; NO_VALUE when no bearer token was sent (Connexion tries the next scheme,
+    then answers 401); 401 for a token the store does not know, as Connexion raises it."""
+    auth_type, token = _authorization(request.scope)
+    if auth_type != "bearer":
+        return NO_VALUE
+    info = token_info(token)
+    if info is None:
+        raise OAuthResponseProblem(detail="Provided token is not valid")
+    return info
+
+
+def _authorization(scope: Mapping[str, Any]) -> tuple[str | None, str]:
+    """(scheme in lower case, credentials) of the first Authorization header, as Connexion's
+    get_auth_header_value reads it, from the raw headers (no Headers object per request)."""
+    raw = next((v for k, v in scope["headers"] if k == b"authorization"), None)
+    if not raw:
+        return None, ""
+    parts = raw.decode("latin-1").split(maxsplit=1)
+    if len(parts) != 2:
+        raise OAuthProblem(detail="Invalid authorization header")
+    return parts[0].lower(), parts[1]

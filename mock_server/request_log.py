@@ -1,4 +1,4 @@
-"""One log line per request, and the record behind GET /mock/requests.
+"""The request log: one record per request for GET /mock/requests, and one line for stderr.
 
 The error answer writes the vendor code and the rule id into the request's Outcome (a mutable
 object placed in the ASGI scope by the Edge, so it survives scope copies further down).
@@ -7,15 +7,57 @@ object placed in the ASGI scope by the Edge, so it survives scope copies further
 from __future__ import annotations
 
 import sys
+import threading
 import time
+from collections import deque
 from dataclasses import dataclass
-from typing import TextIO
+from datetime import UTC, datetime
+from typing import Any, NamedTuple, TextIO
 
 from starlette.types import Scope
 
-from mock_server.store import RequestLog, RequestRecord
-
 RECORD_KEY = "mock.record"
+
+
+class RequestRecord(NamedTuple):
+    """One served request; a tuple because one is made for every request."""
+
+    method: str
+    path: str
+    status: int
+    code: str | None
+    rule_id: str | None
+    duration_ms: float
+    at: float  # seconds since the epoch
+    forced: str | None = None  # what forced or delayed the answer (mock_server/faults.py)
+
+    def as_json(self) -> dict[str, Any]:
+        """The /mock/requests item; `time` is ISO 8601 UTC to the millisecond."""
+        item = self._asdict()
+        at = datetime.fromtimestamp(item.pop("at"), UTC)
+        item["time"] = at.isoformat(timespec="milliseconds")
+        return item
+
+
+class RequestLog:
+    """The last N requests, newest last, for GET /mock/requests."""
+
+    def __init__(self, size: int) -> None:
+        self._items: deque[RequestRecord] = deque(maxlen=size)
+        self._lock = threading.Lock()
+
+    def add(self, record: RequestRecord) -> None:
+        with self._lock:
+            self._items.append(record)
+
+    def last(self, limit: int) -> list[RequestRecord]:
+        with self._lock:
+            items = list(self._items)
+        return items[-limit:] if limit > 0 else []
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
 
 
 @dataclass

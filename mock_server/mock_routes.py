@@ -14,8 +14,9 @@ from starlette.responses import JSONResponse, Response
 
 from mock_server.faults import Controls, control_error
 from mock_server.oauth import OAuthRoutes
+from mock_server.request_log import RequestLog
 from mock_server.settings import PartitionSettings
-from mock_server.store import RequestLog, Store
+from mock_server.store import Store
 
 DEFAULT_LIMIT = 50
 

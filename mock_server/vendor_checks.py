@@ -32,10 +32,11 @@ REQUEST_BODY = "requestBody"
 
 @dataclass(frozen=True)
 class Services:
-    """What the pipeline and the handlers share for the lifetime of one app."""
+    """What the vendor checks and the handlers share for the lifetime of one app."""
 
     store: Store
     validator: BodyValidator
+    base_path: str  # the spec's (validation.base_path)
 
 
 class ClientDisconnected(Exception):
