@@ -218,14 +218,23 @@ def _bad_accept(judge: Judge, r: Request) -> str | None:
 
 
 def _bad_locale(judge: Judge, r: Request) -> str | None:
+    """One locale outside the enum (a q-list is read as a server chooses: see _unreadable_gates)."""
     locale = r.headers.get("Accept-Language")
-    if locale is None or locale.strip() in judge.locales:
+    if locale is None or _is_list(locale) or locale.strip() in judge.locales:
         return None
     return f"Accept-Language: {locale}"
 
 
+def _is_list(value: str) -> bool:
+    return "," in value or ";" in value
+
+
 def _good_locale(judge: Judge, r: Request) -> str | None:
-    locale = r.headers.get("Accept-Language")
+    """A documented locale, with an Accept no server may refuse: the code of a refused Accept
+    (406-101) is a choice, so with any other Accept a 406-100 may be about the Accept."""
+    locale, accept = r.headers.get("Accept-Language"), r.headers.get("Accept")
+    if accept is not None and accept.strip().lower() not in checks.DOCUMENTED_ACCEPT:
+        return None
     return f"Accept-Language: {locale}" if locale and locale.strip() in judge.locales else None
 
 
@@ -517,6 +526,8 @@ class Judge:
         gates: set[tuple[int, str]] = set()
         if step > 2 and request.actor == "unknown":  # a token the profile does not list
             gates |= {(401, "401-101"), (403, "403-178")}
+        if step > 3 and _negotiated(request):  # a q-list or a wildcard: a server may refuse it
+            gates.add((406, ANY_CODE))
         if step > 5 and request.customer and request.actor in ("customer", "unknown"):
             gates.add((400, "400-244"))  # a grant the profile's data does not show
         if step > 7:
@@ -526,6 +537,14 @@ class Judge:
         if step > 8:
             gates.add((400, ANY_CODE))
         return gates
+
+
+def _negotiated(request: Request) -> bool:
+    """An Accept other than a documented value, or an Accept-Language list: what a server makes
+    of them is its choice (the enum names single values)."""
+    accept, locale = request.headers.get("Accept"), request.headers.get("Accept-Language")
+    odd_accept = accept is not None and accept.strip().lower() not in checks.DOCUMENTED_ACCEPT
+    return odd_accept or (locale is not None and _is_list(locale))
 
 
 def _preflight(request: Request) -> bool:

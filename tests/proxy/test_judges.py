@@ -262,3 +262,14 @@ def test_an_activity_reads_back_in_the_spec_shape() -> None:
     read = {"method": "GET", "target": "/core/casemgr/v3/activity/1001", "body": b""}
     wrong = (200, {"Content-Type": "application/json"}, b'{"activity": "yes"}')
     assert problems(seen(wrong, **read), "EFF-04")
+
+
+def test_a_q_list_is_read_as_the_server_chooses() -> None:
+    """The enum names single values: a q-list may be honoured (the mock) or refused with 406."""
+    q_accept = {"headers": {"Accept": "application/json;q=0.5, application/xml;q=0.9"}}
+    assert not problems(seen(error("406-100"), body=b"", **q_accept), "BODY-01")
+    assert "HDR-02" not in JUDGE.judge(seen(error("406-100"), **q_accept)).observed
+    browser = {"headers": {"Accept-Language": "en-US,en;q=0.9"}}
+    judgement = JUDGE.judge(seen(CREATED, **browser))
+    assert not judgement.violations and not judgement.mistakes
+    assert not JUDGE.judge(seen(error("406-100"), body=b"", **browser)).violations
