@@ -229,6 +229,8 @@ def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
         threading.Thread(target=_ticker, args=(proxy.summary, out, stop), daemon=True).start()
     try:
         proxy.server().run()  # returns on SIGINT / SIGTERM, after in-flight exchanges finish
+    except SystemExit as exc:  # uvicorn's answer to an address it cannot bind (it logged why)
+        raise ConfigError(f"cannot listen on {p.host}:{p.port}") from exc
     finally:
         stop.set()
     result = proxy.session.result()
