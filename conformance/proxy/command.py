@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
 from conformance import yamldoc
@@ -29,10 +29,10 @@ from conformance.catalog import Catalog, load_catalog
 from conformance.client import MAX_BODY_BYTES
 from conformance.errors import ConfigError
 from conformance.profile import Profile, load_profile
-from conformance.proxy.forward import Forwarder, Limits, Scope, Send
-from conformance.proxy.judge import Judge
-from conformance.proxy.session import Session
 from conformance.settings import PROJECT_ROOT, HarnessSettings
+
+if TYPE_CHECKING:  # the forwarder's libraries load when the proxy starts, not for every command
+    from conformance.proxy.forward import Scope, Send
 
 DEFAULT_LISTEN = "127.0.0.1:8090"
 DEFAULT_REPORT_DIR = PROJECT_ROOT / "reports" / "proxy"
@@ -125,6 +125,10 @@ class Proxy:
     """The session, the forwarder and its control paths for one plan; serve() runs it."""
 
     def __init__(self, plan: ProxyPlan) -> None:
+        from conformance.proxy.forward import Forwarder, Limits
+        from conformance.proxy.judge import Judge
+        from conformance.proxy.session import Session
+
         self.plan = plan
         profile = plan.profile
         base_path = urlsplit(profile.base_url).path
