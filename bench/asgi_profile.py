@@ -27,9 +27,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from conformance.settings import HarnessSettings  # noqa: E402
+from conformance.spec import load_api  # noqa: E402
 from tests.mock.asgi import http_scope  # noqa: E402
 
-PATH = "/core/casemgr/v3/activity/email/general"
+API = load_api(HarnessSettings().spec_path)
+PATH = API.base_path + API.vendor.path
 JSON_BODY = (
     b'{"department": {"name": "Service"}, '
     b'"type": {"value": "email", "subtype": {"value": "general"}}, '

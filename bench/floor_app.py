@@ -18,9 +18,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from conformance.settings import HarnessSettings
+from conformance.spec import load_api
 from mock_server.gc_tuning import tune_collector
 
-BASE_PATH = "/core/casemgr/v3"
+API = load_api(HarnessSettings().spec_path)  # the spec's base path and operation paths
+LOCATION = API.base_path + API.read_back_path("")  # a new activity's, but for its id
 
 
 def build_app() -> Starlette:
@@ -38,14 +41,14 @@ def build_app() -> Starlette:
         except (ValueError, ElementTree.ParseError):
             return JSONResponse({"code": "400-152"}, status_code=400)
         store.append(body)
-        return Response(status_code=201, headers={"Location": f"{BASE_PATH}/activity/{next(ids)}"})
+        return Response(status_code=201, headers={"Location": f"{LOCATION}{next(ids)}"})
 
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok", "stored": len(store)})
 
     return Starlette(
         routes=[
-            Route(f"{BASE_PATH}/activity/email/general", create, methods=["POST"]),
+            Route(API.base_path + API.vendor.path, create, methods=[API.vendor.method]),
             Route("/mock/health", health),
         ]
     )

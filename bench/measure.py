@@ -19,7 +19,6 @@ import requests
 from bench.servers import (
     BASE_PATH,
     CREATE_PATH,
-    LUA,
     PROFILE,
     PY,
     ROOT,
@@ -31,7 +30,7 @@ from bench.servers import (
     start_mock,
     start_prism,
 )
-from bench.workloads import FLOOR_WORKLOADS, WORKLOADS, ensure_wrk, run_wrk
+from bench.workloads import FLOOR_WORKLOADS, WORKLOADS, ensure_wrk, lua_request, run_wrk
 
 # The exact-count keep-alive load generator the load test uses: wrk runs for a duration, the
 # memory figure needs an exact number of creates.
@@ -76,10 +75,8 @@ def measure(
 def probe(server: Server, workload: str) -> str:
     """One request of the workload with requests, so a wrong answer is seen before the run."""
     script, expected = WORKLOADS[workload]
-    text = (LUA / script).read_text()
-    headers = dict(re.findall(r'wrk\.headers\["([^"]+)"\] = "([^"]+)"', text))
-    body = "".join(re.findall(r"'([^']*)'", text.split("wrk.body", 1)[1]))
-    resp = requests.post(server.create_url, data=body.encode(), headers=headers, timeout=10)
+    headers, body = lua_request(script)
+    resp = requests.post(server.create_url, data=body, headers=headers, timeout=10)
     ok = resp.status_code == expected or (expected >= 400 and 400 <= resp.status_code < 500)
     return "" if ok else f"{server.name} {workload}: {resp.status_code} {resp.text[:200]}"
 
@@ -135,9 +132,7 @@ def rss_kb(pid: int) -> dict[str, int]:
 
 
 def memory(args: argparse.Namespace) -> list[dict[str, object]]:
-    text = (LUA / "json_create.lua").read_text()
-    headers = dict(re.findall(r'wrk\.headers\["([^"]+)"\] = "([^"]+)"', text))
-    body = "".join(re.findall(r"'([^']*)'", text.split("wrk.body", 1)[1])).encode()
+    headers, body = lua_request("json_create.lua")
     rows = []
     starters = {"mock": start_mock, "floor": start_floor}
     for starter in (starters[name] for name in args.servers if name in starters):

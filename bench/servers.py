@@ -14,6 +14,7 @@ from typing import Any
 
 import requests
 
+from conformance.spec import load_api
 from tests.support import free_port, running_process
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,8 +24,9 @@ NODE = BENCH / ".node"
 PRISM = NODE / "node_modules" / ".bin" / "prism"
 SPEC = ROOT / "openapi" / "openapi.yaml"
 PROFILE = ROOT / "mock_server" / "data" / "profile.yaml"
-BASE_PATH = "/core/casemgr/v3"
-CREATE_PATH = f"{BASE_PATH}/activity/email/general"
+API = load_api(SPEC)  # the base path and the operation's path, as the spec writes them
+BASE_PATH = API.base_path
+CREATE_PATH = BASE_PATH + API.vendor.path
 TOKEN = "user-admin-token"
 PY = sys.executable
 

@@ -56,3 +56,11 @@ def run_wrk(
     if not match:
         raise RuntimeError(f"wrk printed no BENCH_JSON line:\n{out}")
     return dict(json.loads(match.group(1)))
+
+
+def lua_request(script: str) -> tuple[dict[str, str], bytes]:
+    """The headers and body a workload's Lua script sends, for one request sent without wrk."""
+    text = (LUA / script).read_text()
+    headers = dict(re.findall(r'wrk\.headers\["([^"]+)"\] = "([^"]+)"', text))
+    body = "".join(re.findall(r"'([^']*)'", text.split("wrk.body", 1)[1]))
+    return headers, body.encode()

@@ -1,42 +1,22 @@
-"""The rule catalog (openapi/rules.yaml) as typed data: ids, seed text, expected outcomes."""
+"""The rule catalog (openapi/rules.yaml) as typed data: ids, seed text, expected outcomes.
+
+Its shape is stated once, in openapi/rules.schema.json beside it (the areas too); only what
+crosses entries is checked here."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from conformance import yamldoc
+from conformance import json_schemas, yamldoc
 from conformance.errors import ConfigError
-from conformance.evidence import ITEM_DEFAULTS, ITEMS, Level
+from conformance.evidence import ITEM_DEFAULTS, Level
 
-AREAS = (
-    "headers",
-    "query",
-    "actors",
-    "grants",
-    "user-client",
-    "customer",
-    "body",
-    "limits",
-    "effects",
-    "protocol",
-)
-ACTORS = ("user", "client", "customer")
-SOURCES = ("seed", "notes", "design")
-REQUIRED_FIELDS = (
-    "id",
-    "area",
-    "title",
-    "seed",
-    "source",
-    "actors",
-    "settings",
-    "needs",
-    "expect",
-    "evidence",
-)
+SCHEMA_PATH = Path(__file__).resolve().parents[1] / "openapi" / "rules.schema.json"
+_CHECKER = json_schemas.validator(SCHEMA_PATH)
+AREAS: tuple[str, ...] = tuple(_CHECKER.schema["$defs"]["area"]["enum"])
 
 
 @dataclass(frozen=True)
@@ -49,9 +29,6 @@ class Passive:
     schema_error: str = ""  # or the kind of schema error (a jsonschema validator) that does
     never: str = ""  # a code the answer must not carry: the rule says such a request is served
     level: Level = Level.DOCUMENTED  # the strongest verdict (the precondition may be inferred)
-
-
-PASSIVE_KEYS = frozenset({"step", "sent", "schema", "schema_error", "never", "every", "level"})
 
 
 @dataclass(frozen=True)
@@ -122,54 +99,87 @@ def default_path() -> Path:
 
 
 def load_catalog(path: Path | None = None) -> Catalog:
-    """Read and check the catalog; a malformed one is a ConfigError naming the entry."""
+    """Read and check the catalog: its shape (openapi/rules.schema.json), then what crosses
+    entries; a ConfigError names the file and every problem, each with its rule."""
     path = path or default_path()
+    where = f"rule catalog {path}"
     try:
         raw = yamldoc.parse(path.read_text(encoding="utf-8"))
     except (OSError, yamldoc.YAMLError) as exc:
-        raise ConfigError(f"cannot read rule catalog {path}: {exc}") from exc
-    codes = {str(k): str(v) for k, v in raw.get("codes", {}).items()}
-    rules = tuple(_rule(entry, codes) for entry in raw.get("rules", []))
-    _check_unique(rule.id for rule in rules)
-    ids = {rule.id for rule in rules}
-    for rule in rules:
-        if unknown := sorted(set(rule.observed_through) - ids):
-            raise ConfigError(f"rule {rule.id}: observed_through names unknown {unknown}")
-    choice_codes = frozenset(str(c) for c in raw.get("choice_codes", []))
-    if not choice_codes <= set(codes):
-        raise ConfigError(f"choice_codes not in codes: {sorted(choice_codes - set(codes))}")
-    return Catalog(codes=codes, rules=rules, choice_codes=choice_codes)
+        raise ConfigError(f"cannot read {where}: {exc}") from exc
+    json_schemas.refuse_problems(where, json_schemas.problems(_CHECKER, raw, _located(raw)))
+    json_schemas.refuse_problems(where, _cross_reference_problems(raw))
+    return Catalog(
+        codes={str(k): str(v) for k, v in raw["codes"].items()},
+        rules=tuple(_rule(entry) for entry in raw["rules"]),
+        choice_codes=frozenset(raw.get("choice_codes", ())),
+    )
 
 
-def _rule(entry: dict[str, Any], codes: dict[str, str]) -> Rule:
-    rid = entry.get("id", "?")
-    missing = [f for f in REQUIRED_FIELDS if f not in entry or entry[f] in (None, "")]
-    if missing:
-        raise ConfigError(f"rule {rid}: missing {', '.join(missing)}")
+def _located(raw: Any) -> json_schemas.Located:
+    """Names a place inside rule N by the rule's id: `rule HDR-01: expect.status`."""
+
+    def located(path: Sequence[Any]) -> str:
+        if len(path) < 2 or path[0] != "rules":
+            return json_schemas.dotted(path)
+        entry = raw["rules"][path[1]]
+        rid = entry.get("id") if isinstance(entry, dict) else None
+        rule = f"rule {rid}" if isinstance(rid, str) else f"rule #{path[1] + 1}"
+        return f"{rule}: {json_schemas.dotted(path[2:])}" if len(path) > 2 else rule
+
+    return located
+
+
+def _cross_reference_problems(raw: dict[str, Any]) -> list[str]:
+    """What no one entry's shape can say: ids unique, codes and rules named that exist."""
+    codes, rules = set(raw["codes"]), raw["rules"]
+    ids = [entry["id"] for entry in rules]
+    found = [f"rule id {rid} appears twice" for rid in sorted({i for i in ids if ids.count(i) > 1})]
+    found += [problem for entry in rules for problem in _rule_references(entry, codes, set(ids))]
+    if unknown := sorted(set(raw.get("choice_codes", ())) - codes):
+        found.append(f"choice_codes not in codes: {unknown}")
+    return found
+
+
+def _rule_references(entry: dict[str, Any], codes: set[str], ids: set[str]) -> list[str]:
+    code, status = entry["expect"].get("code"), entry["expect"]["status"]
+    found = [f"code {code} not in codes"] if code and code not in codes else []
+    if code and not code.startswith(f"{status}-"):
+        found.append(f"code {code} does not start with the status")
+    if unknown := sorted(set(entry.get("observed_through", ())) - ids):
+        found.append(f"observed_through names unknown {unknown}")
+    found += _passive_problems(entry.get("passive"))
+    return [f"rule {entry['id']}: {problem}" for problem in found]
+
+
+def _passive_problems(passive: Any) -> list[str]:
+    """The schema allows a phrase or any small mapping; a level must be one of ours."""
+    if isinstance(passive, dict) and passive.get("level", "documented") not in set(Level):
+        return [f"unknown passive level {passive['level']}"]
+    return []
+
+
+def _passive(passive: str | dict[str, Any] | None) -> Passive | None:
+    """The proxy's reading: `every` (a property of every answer), or `step` and `sent`."""
+    if passive is None:
+        return None
+    if isinstance(passive, str) or "every" in passive or "sent" not in passive:
+        what = passive if isinstance(passive, str) else passive.get("every")
+        return Passive(sent=f"every {what}")
+    return Passive(
+        sent=str(passive["sent"]),
+        step=int(passive.get("step", 0)),
+        schema=tuple(str(s) for s in passive.get("schema", ())),
+        schema_error=str(passive.get("schema_error", "")),
+        never=str(passive.get("never", "")),
+        level=Level(passive.get("level", Level.DOCUMENTED.value)),
+    )
+
+
+def _rule(entry: dict[str, Any]) -> Rule:
     expect = entry["expect"]
-    code = expect.get("code")
-    problems = [
-        *(["unknown area"] if entry["area"] not in AREAS else []),
-        *(
-            ["unknown actor"]
-            if not set(entry["actors"]) <= set(ACTORS) or not entry["actors"]
-            else []
-        ),
-        *_evidence_problems(entry["evidence"], expect),
-        *(["unknown source"] if entry["source"] not in SOURCES else []),
-        *_passive_problems(entry.get("passive")),
-        *(["expect.status missing"] if "status" not in expect else []),
-        *([f"code {code} not in codes"] if code and code not in codes else []),
-        *(
-            [f"code {code} does not start with the status"]
-            if code and not code.startswith(f"{expect.get('status')}-")
-            else []
-        ),
-    ]
-    if problems:
-        raise ConfigError(f"rule {rid}: {'; '.join(problems)}")
     return Rule(
-        id=rid,
+        id=entry["id"],
         area=entry["area"],
         title=entry["title"],
         seed=entry["seed"],
@@ -178,64 +188,12 @@ def _rule(entry: dict[str, Any], codes: dict[str, str]) -> Rule:
         settings=tuple(entry["settings"]),
         needs=tuple(entry["needs"]),
         status=int(expect["status"]),
-        code=code,
+        code=expect.get("code"),
         effect=expect.get("effect"),
-        evidence=_evidence(entry["evidence"]),
+        evidence={**ITEM_DEFAULTS, **{k: Level(v) for k, v in entry["evidence"].items()}},
         observed_through=tuple(entry.get("observed_through", ())),
         passive=_passive(entry.get("passive")),
     )
-
-
-def _passive_problems(passive: Any) -> list[str]:
-    if passive is None:
-        return []
-    if not isinstance(passive, dict):
-        return ["passive must be a mapping"]
-    problems = [f"unknown passive key {key}" for key in passive if key not in PASSIVE_KEYS]
-    if ("every" in passive) == ("sent" in passive and "step" in passive):
-        problems.append("passive needs either every, or step and sent")
-    if passive.get("level", "documented") not in {level.value for level in Level}:
-        problems.append(f"unknown passive level {passive['level']}")
-    return problems
-
-
-def _passive(passive: dict[str, Any] | None) -> Passive | None:
-    if passive is None:
-        return None
-    if "every" in passive:
-        return Passive(sent=f"every {passive['every']}")
-    return Passive(
-        sent=str(passive["sent"]),
-        step=int(passive["step"]),
-        schema=tuple(str(s) for s in passive.get("schema", ())),
-        schema_error=str(passive.get("schema_error", "")),
-        never=str(passive.get("never", "")),
-        level=Level(passive.get("level", Level.DOCUMENTED.value)),
-    )
-
-
-def _evidence_problems(evidence: Any, expect: dict[str, Any]) -> list[str]:
-    if not isinstance(evidence, dict):
-        return ["evidence must be a mapping of item to level"]
-    levels = {level.value for level in Level}
-    problems = [f"unknown evidence item {item}" for item in evidence if item not in ITEMS]
-    problems += [f"unknown evidence level {v}" for v in evidence.values() if v not in levels]
-    stated = [*(["status", "code"] if expect.get("code") else []), "outcome"]
-    stated += ["effect"] if expect.get("effect") else []
-    problems += [f"evidence.{item} missing" for item in stated if item not in evidence]
-    return problems
-
-
-def _evidence(evidence: dict[str, str]) -> dict[str, Level]:
-    return {**ITEM_DEFAULTS, **{item: Level(value) for item, value in evidence.items()}}
-
-
-def _check_unique(ids: Iterable[str]) -> None:
-    seen: set[str] = set()
-    for rid in ids:
-        if rid in seen:
-            raise ConfigError(f"rule id {rid} appears twice")
-        seen.add(rid)
 
 
 def markdown_table(catalog: Catalog) -> str:

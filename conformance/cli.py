@@ -2,7 +2,8 @@
 
     conformance run --target PROFILE [--only scenarios|fuzz] [--max-examples N] [--seed N]
                     [--report-dir DIR] [--baseline FILE] [--base-url URL] [--setting k=v]...
-                    [--time-budget SECONDS] [--spec PATH] [--rule ID]... [--area NAME]...
+                    [--time-budget SECONDS] [--spec PATH] [--transport fenced|plain]
+                    [--rule ID]... [--area NAME]...
                     [--fail-on-difference]
     conformance baseline --results results.json --out FILE
     conformance rules [--format markdown|text]
@@ -28,7 +29,7 @@ from conformance.catalog import AREAS
 from conformance.commands import baseline_command, rules_command, run_command
 from conformance.errors import EXIT_OK, EXIT_USAGE, HarnessError, first_line
 from conformance.run_plan import STAGES
-from conformance.settings import PROJECT_ROOT
+from conformance.settings import DEFAULT_TRANSPORT, PROJECT_ROOT, TRANSPORTS
 
 DEFAULT_REPORT_DIR = PROJECT_ROOT / "reports" / "latest"
 DEFAULT_MAX_EXAMPLES = 50
@@ -108,6 +109,13 @@ def _add_run(run: argparse.ArgumentParser) -> None:
         help="override one of the profile's partition settings (repeatable)",
     )
     run.add_argument("--spec", type=Path, metavar="PATH", help="OpenAPI document to test against")
+    run.add_argument(
+        "--transport",
+        choices=TRANSPORTS,
+        default=DEFAULT_TRANSPORT,
+        help="fenced (default): exact deadlines and a streamed body cap through urllib3/requests "
+        "internals; plain: without them, the same verdicts",
+    )
     run.add_argument(
         "--rule",
         action="append",

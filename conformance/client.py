@@ -1,33 +1,39 @@
 """The one HTTP seam of the harness: a requests-based client that records every exchange.
 
 Every request and its response (or the transport error in its place) becomes a
-`conformance.results.Exchange`, trimmed, for the report. Bearer tokens are kept in the
-recorded headers on purpose: a reproduction (`Exchange.curl()`) needs them.
+`conformance.results.Exchange`: the bodies trimmed for the report, the sent bytes kept whole
+for an exact reproduction (`Exchange.curl()`). Bearer tokens are kept in the recorded headers
+on purpose: the reproduction needs them.
 
 Every session the harness sends with (the scenarios' ApiClient, the probe, and the sessions
 Schemathesis sends the fuzzing cases through) comes from `make_session`: each request gets a
 wall-clock deadline for connect plus the whole response (a requests timeout is per socket read,
 so a server trickling a byte a second is never cut off by it), a body cap (`MAX_BODY_BYTES`), and
-the run's circuit breaker (`conformance.breaker`).
+the run's circuit breaker (`conformance.breaker`). The overrides of urllib3 and requests that
+make the deadline exact and the cap streamed live in `conformance.transport_internals`; the
+"plain" transport does without them.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import socket
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3 import PoolManager
+from urllib3.exceptions import NameResolutionError
 
 from conformance.breaker import Breaker
 from conformance.errors import Deviation, TargetStopped, TargetUnreachable
 from conformance.results import Exchange, trim
+from conformance.settings import DEFAULT_TRANSPORT, Transport
+from conformance.transport_internals import set_content, watch_connections
 
 MAX_BODY_BYTES = 8 << 20  # body bytes kept per response; a larger body is read no further
 CHUNK_BYTES = 64 << 10
@@ -96,44 +102,36 @@ def _shut(connection: Any) -> None:
             sock.shutdown(socket.SHUT_RDWR)
 
 
-def _watched_pools(manager: PoolManager, adapter: DeadlineAdapter) -> None:
-    """Let `adapter` see each connection a request uses (urllib3 2.x `_make_request` hook)."""
-
-    def watched(pool_cls: type) -> type:
-        class Watched(pool_cls):  # type: ignore[valid-type,misc]
-            def _make_request(self, conn: Any, *args: Any, **kwargs: Any) -> Any:
-                adapter.attach(conn)
-                return super()._make_request(conn, *args, **kwargs)
-
-        return Watched
-
-    manager.pool_classes_by_scheme = {
-        scheme: watched(cls) for scheme, cls in manager.pool_classes_by_scheme.items()
-    }
-
-
 class DeadlineAdapter(HTTPAdapter):
     """An HTTPAdapter with a wall-clock deadline per exchange, a body cap and a breaker.
 
     One adapter serves one thread at a time (as a requests.Session does).
     """
 
-    def __init__(self, deadline_s: float, breaker: Breaker, max_body: int = MAX_BODY_BYTES) -> None:
+    def __init__(
+        self,
+        deadline_s: float,
+        breaker: Breaker,
+        max_body: int = MAX_BODY_BYTES,
+        transport: Transport = DEFAULT_TRANSPORT,
+    ) -> None:
         self.deadline_s = deadline_s
         self.breaker = breaker
         self.max_body = max_body
+        self.fenced = transport == "fenced"
         self._watchdog: _Watchdog | None = None
         super().__init__()
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
-        _watched_pools(self.poolmanager, self)
+        if self.fenced:
+            watch_connections(self.poolmanager, self.attach)
 
     def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
         fresh = proxy not in self.proxy_manager
         manager = super().proxy_manager_for(proxy, **proxy_kwargs)
-        if fresh:
-            _watched_pools(manager, self)
+        if fresh and self.fenced:
+            watch_connections(manager, self.attach)
         return manager
 
     def attach(self, connection: Any) -> None:
@@ -161,10 +159,13 @@ class DeadlineAdapter(HTTPAdapter):
         watchdog = self._watchdog = _Watchdog(self.deadline_s)
         try:
             response = super().send(request, stream=True, timeout=self.deadline_s, **kw)
-            _read_body(response, self.max_body)
+            self._read(response)
+        except requests.ConnectTimeout:
+            raise  # no connection at all within the deadline: the probe's "nobody there"
         except requests.RequestException as exc:
-            if watchdog.fired:
-                raise self._late(request) from exc
+            # A read timeout is the deadline too (it is as long), even when it beat the watchdog.
+            if watchdog.fired or isinstance(exc, requests.Timeout):
+                raise self._late(request, exc) from exc
             raise
         finally:
             watchdog.stop()
@@ -174,9 +175,21 @@ class DeadlineAdapter(HTTPAdapter):
             raise self._late(request)
         return response
 
-    def _late(self, request: requests.PreparedRequest) -> DeadlineExceeded:
+    def _read(self, response: requests.Response) -> None:
+        """Fenced: read up to the cap. Plain: from here on the deadline holds (the connection
+        is public once the response has arrived); the body is read whole."""
+        if self.fenced:
+            _read_body(response, self.max_body)
+            return
+        self.attach(response.raw.connection)
+        _ = response.content
+
+    def _late(
+        self, request: requests.PreparedRequest, cause: Exception | None = None
+    ) -> DeadlineExceeded:
+        seen = f"; {type(cause).__name__}" if cause is not None else ""
         return DeadlineExceeded(
-            f"no complete answer within {self.deadline_s} s (connect and whole response)",
+            f"no complete answer within {self.deadline_s} s (connect and whole response{seen})",
             request=request,
         )
 
@@ -192,8 +205,7 @@ def _read_body(response: requests.Response, cap: int) -> None:
             setattr(response, TRUNCATED, cap)
             response.close()  # the rest is never read; the connection is not reused
             break
-    response._content = b"".join(chunks)[:cap]
-    response._content_consumed = True  # type: ignore[attr-defined]  # requests' own flag
+    set_content(response, b"".join(chunks)[:cap])
 
 
 def truncated_at(response: requests.Response) -> int | None:
@@ -202,10 +214,16 @@ def truncated_at(response: requests.Response) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def make_session(deadline_s: float, breaker: Breaker | None = None) -> requests.Session:
-    """A requests session whose every exchange has a deadline, a body cap and the breaker."""
+def make_session(
+    deadline_s: float,
+    breaker: Breaker | None = None,
+    transport: Transport = DEFAULT_TRANSPORT,
+) -> requests.Session:
+    """A requests session whose every exchange has a deadline, a body cap and the breaker
+    (`transport`: see conformance.transport_internals)."""
     session = requests.Session()
-    adapter = DeadlineAdapter(deadline_s, breaker if breaker is not None else Breaker())
+    breaker = breaker if breaker is not None else Breaker()
+    adapter = DeadlineAdapter(deadline_s, breaker, transport=transport)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
@@ -221,36 +239,62 @@ class Recorder:
         self.exchanges.append(exchange)
 
 
-def _text(body: bytes | str | None) -> str:
-    if body is None:
-        return ""
-    if isinstance(body, bytes):
-        return trim(body.decode("utf-8", errors="replace"))
-    return trim(body)
-
-
-def _is_unreachable(exc: requests.ConnectionError) -> bool:
-    """Refused or unresolvable: nobody answers at that address (as opposed to a reset)."""
-    text = repr(exc)
-    markers = (
-        "Connection refused",
-        "ConnectionRefusedError",
-        "NameResolutionError",
-        "Name or service not known",
-        "nodename nor servname",
-        "getaddrinfo failed",
-        "No route to host",
-        "Errno 111",
-        "Errno -2",
-        "Errno -3",
+def sent_exchange(prepared: requests.PreparedRequest, **answer: Any) -> Exchange:
+    """An Exchange of `prepared` exactly as sent (its headers and bytes; the body's preview
+    trimmed) with `answer`: status, response headers and body, elapsed_ms or error."""
+    body = prepared.body
+    sent = body.encode("utf-8") if isinstance(body, str) else body
+    sent = sent if isinstance(sent, bytes) else b""
+    return Exchange(
+        method=prepared.method or "",
+        url=prepared.url or "",
+        request_headers=dict(prepared.headers),
+        request_body=trim(sent.decode("utf-8", errors="replace")),
+        sent_body=sent,
+        **answer,
     )
-    return any(marker in text for marker in markers)
+
+
+# Errors that mean nobody answers at the address: no server, no host, no route.
+_NOBODY_THERE_ERRNOS = {
+    errno.ECONNREFUSED: "connection refused",
+    errno.EHOSTUNREACH: "no route to host",
+    errno.ENETUNREACH: "network unreachable",
+}
+
+
+def nobody_there(exc: BaseException) -> str | None:
+    """Why nobody answers at the address (refused, unresolvable, no route), or None: the server
+    is there and failed (a timeout, a reset). Decided by the types in the exception's chain
+    (requests wraps urllib3's errors, which wrap the socket's), never by their text."""
+    for cause in _causes(exc):
+        if isinstance(cause, NameResolutionError | socket.gaierror):
+            return "name not resolved"
+        if isinstance(cause, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(cause, OSError) and cause.errno in _NOBODY_THERE_ERRNOS:
+            return _NOBODY_THERE_ERRNOS[cause.errno]
+    return None
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """`exc` and every exception it wraps: arguments, urllib3's `reason`, cause and context."""
+    pending, seen = [exc], set()
+    while pending:
+        current = pending.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        linked = [*current.args, getattr(current, "reason", None)]
+        linked += [current.__cause__, current.__context__]
+        pending += [e for e in linked if isinstance(e, BaseException)]
 
 
 class ApiClient:
     """Sends requests to one base URL with a deadline; records each exchange in `recorder`.
 
-    Without `session`, it sends through `make_session(timeout, breaker)`.
+    Without `session`, it sends through `make_session(timeout, breaker, transport)`.
     """
 
     def __init__(
@@ -260,11 +304,12 @@ class ApiClient:
         recorder: Recorder,
         session: requests.Session | None = None,
         breaker: Breaker | None = None,
+        transport: Transport = DEFAULT_TRANSPORT,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.recorder = recorder
-        self.session = session or make_session(timeout, breaker)
+        self.session = session or make_session(timeout, breaker, transport)
 
     def url(self, path: str) -> str:
         return path if path.startswith(("http://", "https://")) else self.base_url + path
@@ -298,18 +343,17 @@ class ApiClient:
         try:
             response = self.session.send(prepared, timeout=self.timeout, allow_redirects=False)
         except TargetStopped as exc:
-            self._record(prepared, body, started, error=exc)
+            self._record(prepared, started, error=exc)
             raise
         except requests.RequestException as exc:
-            self._record(prepared, body, started, error=exc)
+            self._record(prepared, started, error=exc)
             raise self._translate(exc, prepared) from exc
-        self._record(prepared, body, started, response=response)
+        self._record(prepared, started, response=response)
         return response
 
     def _record(
         self,
         prepared: requests.PreparedRequest,
-        body: bytes | str | None,
         started: float,
         *,
         response: requests.Response | None = None,
@@ -325,11 +369,8 @@ class ApiClient:
                 "truncated_at": truncated_at(response),
             }
         self.recorder.record(
-            Exchange(
-                method=prepared.method or "",
-                url=prepared.url or "",
-                request_headers=dict(prepared.headers),
-                request_body=_text(body),
+            sent_exchange(
+                prepared,
                 elapsed_ms=_ms_since(started),
                 error=f"{type(error).__name__}: {error}" if error is not None else None,
                 **answer,
@@ -340,12 +381,9 @@ class ApiClient:
         self, exc: requests.RequestException, prepared: requests.PreparedRequest
     ) -> Exception:
         where = f"{prepared.method} {prepared.url}"
-        if (
-            isinstance(exc, requests.ConnectionError)
-            and not isinstance(exc, requests.ConnectTimeout)
-            and _is_unreachable(exc)
-        ):
-            return TargetUnreachable(f"target unreachable: {where}: {exc}")
+        reason = None if isinstance(exc, requests.Timeout) else nobody_there(exc)
+        if reason:
+            return TargetUnreachable(f"target unreachable ({reason}): {where}: {exc}")
         if isinstance(exc, requests.Timeout):
             return Deviation(
                 f"no answer within {self.timeout}s: {where}", expected="an answer", actual="timeout"

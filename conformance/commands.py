@@ -47,8 +47,13 @@ def baseline_command(results: Path, out: Path) -> int:
 def run_command(args: argparse.Namespace) -> int:
     plan = plan_run(args)
     display = make_display(sys.stdout)
-    display.line(f"target {plan.profile.name} at {plan.profile.base_url}")
+    display.line(f"target {plan.inputs.profile.name} at {plan.inputs.profile.base_url}")
     breaker = Breaker()  # one per run: the probe and both stages count into it
-    probe(plan.profile.base_url, plan.profile.timeout_seconds, breaker)
+    probe(
+        plan.inputs.profile.base_url,
+        plan.inputs.profile.timeout_seconds,
+        breaker,
+        plan.inputs.harness.transport,
+    )
     result = execute(plan, display, breaker)
     return finish(plan, result, display)

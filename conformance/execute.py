@@ -19,8 +19,6 @@ from conformance.results import CheckResult, Outcome, RunMeta, RunResult
 from conformance.run_plan import RunPlan
 from conformance.settings import PROJECT_ROOT
 
-VENDOR_OPERATION = "create-incoming-email-activity"
-READ_BACK_OPERATION = "get-activity-by-id"
 VERSIONED = (
     "egain-email-activity-conformance",
     "schemathesis",
@@ -47,22 +45,22 @@ def execute(plan: RunPlan, display: Display, breaker: Breaker | None = None) -> 
         display.line(f"stopped sending: {breaker.note()}")
     warnings = _warnings(plan, checks, fuzz_stats)
     meta = RunMeta(
-        target_name=plan.profile.name,
-        base_url=plan.profile.base_url,
-        spec_digest=hashlib.sha256(plan.spec_bytes).hexdigest(),
+        target_name=plan.inputs.profile.name,
+        base_url=plan.inputs.profile.base_url,
+        spec_digest=hashlib.sha256(plan.inputs.spec_bytes).hexdigest(),
         started=started_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
         duration_s=round(time.monotonic() - started, 2),
         versions=_versions(),
         seed=plan.seed if "fuzz" in plan.stages else None,
         stages=plan.stages,
         stage_durations=durations,
-        spec_path=_shown_path(plan.harness.spec_path),
+        spec_path=_shown_path(plan.inputs.harness.spec_path),
         documented_statuses=_documented_statuses(plan),
         max_examples=plan.max_examples if "fuzz" in plan.stages else None,
         time_budget_s=plan.time_budget_s if "fuzz" in plan.stages else None,
-        mode=plan.profile.mode,
+        mode=plan.inputs.profile.mode,
         fail_on_difference=plan.fail_on_difference,
-        selection=plan.selection.describe(plan.catalog),
+        selection=plan.selection.describe(plan.inputs.catalog),
         warnings=warnings,
     )
     return RunResult(
@@ -86,7 +84,7 @@ def _warnings(
 
 def _documented_statuses(plan: RunPlan) -> tuple[int, ...]:
     """Statuses the spec declares for the operations this run sends requests to."""
-    operations = [VENDOR_OPERATION, *([READ_BACK_OPERATION] if plan.profile.read_back else [])]
+    operations = plan.knowledge.api.operation_ids(plan.inputs.profile.read_back)
     statuses = plan.knowledge.statuses
     return tuple(sorted({s for op in operations for s in statuses.get(op, ())}))
 
@@ -104,13 +102,10 @@ def _scenarios(plan: RunPlan, display: Display, breaker: Breaker) -> list[CheckR
 
     with display.working("scenarios", None):
         found = run_scenarios(
-            plan.profile_path,
-            base_url=plan.profile.base_url,
-            settings_overrides=plan.settings,
+            plan.inputs,
             quiet=True,
-            harness=plan.harness,
             breaker=breaker,
-            markers=plan.selection.marker_expression(plan.catalog),
+            markers=plan.selection.marker_expression(plan.inputs.catalog),
         )
     found = tuple(c for c in found if all(plan.selection.covers(r) for r in c.rule_ids))
     display.line(f"scenarios: {_outcomes(found)}")
@@ -122,9 +117,8 @@ def _fuzz(
 ) -> tuple[list[CheckResult], dict[str, Any]]:
     from conformance.fuzzing import cases, stage
     from conformance.fuzzing.evidence import judged
-    from conformance.response_shape import load_spec_checks
 
-    token = plan.profile.tokens.user
+    token = plan.inputs.profile.tokens.user
     if not token:
         skipped = CheckResult(
             id="fuzz-not-run",
@@ -137,11 +131,12 @@ def _fuzz(
         display.line("fuzzing: not run, the profile has no tokens.user")
         return [skipped], {}
     target = cases.FuzzTarget(
-        base_url=plan.profile.base_url,
+        base_url=plan.inputs.profile.base_url,
         token=token,
-        timeout_s=plan.profile.timeout_seconds,
-        read_back=plan.profile.read_back,
-        data=dataclasses.asdict(plan.profile.data),
+        timeout_s=plan.inputs.profile.timeout_seconds,
+        read_back=plan.inputs.profile.read_back,
+        data=dataclasses.asdict(plan.inputs.profile.data),
+        transport=plan.inputs.harness.transport,
     )
     options = cases.FuzzOptions(
         max_examples=plan.max_examples, time_budget_s=plan.time_budget_s, seed=plan.seed
@@ -156,8 +151,7 @@ def _fuzz(
         f"seed {plan.seed} ({stats['duration_s']} s)"
         + (f"; stopped: {stats['stopped']}" if stats.get("stopped") else "")
     )
-    spec_checks = load_spec_checks(plan.harness.spec_path)
-    return [judged(check, spec_checks) for check in outcome.checks], stats
+    return [judged(check, plan.inputs.spec_checks) for check in outcome.checks], stats
 
 
 def _outcomes(checks: Sequence[CheckResult]) -> str:

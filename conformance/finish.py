@@ -23,7 +23,7 @@ def finish(plan: RunPlan, result: RunResult, display: Display) -> int:
         diff = baselines.diff(
             result.failures, plan.baseline, str(plan.baseline_path), result.meta.strict
         )
-    paths = write_reports(result, plan.catalog, plan.report_dir, diff)
+    paths = write_reports(result, plan.inputs.catalog, plan.report_dir, diff)
     outcome = verdict(result, diff)
     _list_causes(result, diff, display)
     for warning in result.meta.warnings:

@@ -1,12 +1,14 @@
 """The pytest plugin that runs the Gherkin scenarios against a target (`-p conformance.plugin`).
 
-Options: --target PROFILE, --base-url URL, --setting key=value (repeatable). Fixtures: profile,
-catalog, spec_checks, recorder, client, ctx. Each scenario becomes one CheckResult, collected in
-`config.stash[RESULTS]`: skips whose reason starts with "not applicable:" are NOT_APPLICABLE, a
-Deviation is FAILED, any other exception (or a skip without that reason) is ERROR; a scenario
-whose request the run's breaker refused (TargetStopped: the target stopped answering) is ERROR
-with the breaker's message. `run_scenarios` hands the run's Breaker in through
-`config.stash[BREAKER]`; run alone, the plugin makes its own for the session.
+The run's inputs (profile, catalog, spec checks: `conformance.inputs`) come loaded, in
+`config.stash[INPUTS]`, from `run_scenarios`; run alone, the plugin loads them from its options
+(--target PROFILE, --base-url URL, --setting key=value, --spec-path, --catalog-path). Fixtures:
+profile, catalog, spec_checks, recorder, client, ctx. Each scenario becomes one CheckResult,
+collected in `config.stash[RESULTS]`: skips whose reason starts with "not applicable:" are
+NOT_APPLICABLE, a Deviation is FAILED, any other exception (or a skip without that reason) is
+ERROR; a scenario whose request the run's breaker refused (TargetStopped: the target stopped
+answering) is ERROR with the breaker's message. `run_scenarios` hands the run's Breaker in
+through `config.stash[BREAKER]`; run alone, the plugin makes its own for the session.
 """
 
 from __future__ import annotations
@@ -17,14 +19,15 @@ from typing import Any
 import pytest
 
 from conformance.breaker import Breaker
-from conformance.catalog import AREAS, Catalog, load_catalog
+from conformance.catalog import AREAS, Catalog
 from conformance.client import ApiClient, Recorder
 from conformance.errors import ConfigError, Deviation, TargetStopped, TargetUnreachable
 from conformance.evidence import Level
-from conformance.profile import Profile, load_profile
-from conformance.response_shape import SpecChecks, load_spec_checks
+from conformance.inputs import RunInputs, load_inputs, parse_settings
+from conformance.profile import Profile
+from conformance.response_shape import SpecChecks
 from conformance.results import CheckResult, Finding, Outcome, outcome_of
-from conformance.settings import HarnessSettings
+from conformance.settings import DEFAULT_TRANSPORT, TRANSPORTS, HarnessSettings
 from conformance.steps.context import NOT_APPLICABLE, Blocked, ScenarioContext
 from conformance.traits import TraitLog
 
@@ -35,7 +38,7 @@ UNREACHABLE = pytest.StashKey[TargetUnreachable]()
 RECORDER = pytest.StashKey[Recorder]()
 SCENARIO_NAME = pytest.StashKey[str]()
 REPORTS = pytest.StashKey[list[tuple[pytest.TestReport, Any]]]()
-CATALOG = pytest.StashKey[Catalog]()
+INPUTS = pytest.StashKey[RunInputs]()
 BREAKER = pytest.StashKey[Breaker]()
 TRAITS = pytest.StashKey[TraitLog]()
 CONTEXT = pytest.StashKey[ScenarioContext]()
@@ -56,30 +59,38 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--spec-path", metavar="FILE", help="OpenAPI document (default: the project's)")
     group.addoption("--catalog-path", metavar="FILE", help="rule catalog (default: the project's)")
+    group.addoption("--transport", choices=TRANSPORTS, default=DEFAULT_TRANSPORT)
 
 
-def harness_settings(config: pytest.Config) -> HarnessSettings:
+def _inputs_from_options(config: pytest.Config) -> RunInputs:
+    """The inputs of a run of the plugin alone, from its options; a bad one is a usage error."""
+    target = config.getoption("--target")
+    try:
+        if not target:
+            raise ConfigError("no target profile: pass --target PROFILE")
+        settings = parse_settings(config.getoption("--setting"))
+        base_url = config.getoption("--base-url")
+        harness = _harness_from_options(config)
+        return load_inputs(Path(target), base_url=base_url, settings=settings, harness=harness)
+    except ConfigError as exc:
+        raise pytest.UsageError(str(exc)) from exc
+
+
+def _harness_from_options(config: pytest.Config) -> HarnessSettings:
     defaults = HarnessSettings()
     spec, catalog = config.getoption("--spec-path"), config.getoption("--catalog-path")
     return HarnessSettings(
         spec_path=Path(spec) if spec else defaults.spec_path,
         catalog_path=Path(catalog) if catalog else defaults.catalog_path,
+        transport=config.getoption("--transport"),
     )
-
-
-def parse_settings(pairs: list[str]) -> dict[str, str]:
-    settings: dict[str, str] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise ConfigError(f"--setting expects key=value, got {pair!r}")
-        settings[key.strip()] = value.strip()
-    return settings
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Register every rule id and area as a marker, so --strict-markers accepts the tags."""
-    catalog = load_catalog(harness_settings(config).catalog_path)
+    inputs = config.stash.get(INPUTS, None) or _inputs_from_options(config)
+    config.stash[INPUTS] = inputs
+    catalog = inputs.catalog
     for rule in catalog.rules:
         config.addinivalue_line("markers", f"{rule.id}: {rule.title}")
     for area in AREAS:
@@ -87,7 +98,6 @@ def pytest_configure(config: pytest.Config) -> None:
     for tag, level in RELIES_ON.items():
         config.addinivalue_line("markers", f"{tag}: the request relies on an {level} form")
     config.stash[RESULTS] = []
-    config.stash[CATALOG] = catalog
     config.stash[TRAITS] = TraitLog(catalog)
 
 
@@ -105,29 +115,22 @@ def traits(pytestconfig: pytest.Config) -> TraitLog:
 
 @pytest.fixture(scope="session")
 def harness(pytestconfig: pytest.Config) -> HarnessSettings:
-    return harness_settings(pytestconfig)
+    return pytestconfig.stash[INPUTS].harness
 
 
 @pytest.fixture(scope="session")
-def catalog(harness: HarnessSettings) -> Catalog:
-    return load_catalog(harness.catalog_path)
+def catalog(pytestconfig: pytest.Config) -> Catalog:
+    return pytestconfig.stash[INPUTS].catalog
 
 
 @pytest.fixture(scope="session")
-def spec_checks(harness: HarnessSettings) -> SpecChecks:
-    return load_spec_checks(harness.spec_path)
+def spec_checks(pytestconfig: pytest.Config) -> SpecChecks:
+    return pytestconfig.stash[INPUTS].spec_checks
 
 
 @pytest.fixture(scope="session")
 def profile(pytestconfig: pytest.Config) -> Profile:
-    target = pytestconfig.getoption("--target")
-    if not target:
-        raise ConfigError("no target profile: pass --target PROFILE")
-    return load_profile(
-        Path(target),
-        base_url=pytestconfig.getoption("--base-url"),
-        settings=parse_settings(pytestconfig.getoption("--setting")),
-    )
+    return pytestconfig.stash[INPUTS].profile
 
 
 @pytest.fixture
@@ -144,8 +147,13 @@ def breaker(pytestconfig: pytest.Config) -> Breaker:
 
 
 @pytest.fixture
-def client(profile: Profile, recorder: Recorder, breaker: Breaker) -> ApiClient:
-    return ApiClient(profile.base_url, profile.timeout_seconds, recorder, breaker=breaker)
+def client(
+    profile: Profile, recorder: Recorder, breaker: Breaker, harness: HarnessSettings
+) -> ApiClient:
+    timeout = profile.timeout_seconds
+    return ApiClient(
+        profile.base_url, timeout, recorder, breaker=breaker, transport=harness.transport
+    )
 
 
 @pytest.fixture
@@ -229,7 +237,7 @@ def _stop_if_unreachable(item: pytest.Item, call: pytest.CallInfo[None]) -> None
 
 def _rules_and_area(item: pytest.Item) -> tuple[tuple[str, ...], str]:
     """The scenario's rule ids (catalog order) and its area (its tag, else its first rule's)."""
-    catalog = item.config.stash[CATALOG]
+    catalog = item.config.stash[INPUTS].catalog
     rule_ids = rule_ids_of(item, catalog)
     names = {mark.name for mark in item.iter_markers()}
     area = next((a for a in AREAS if a in names), catalog.get(rule_ids[0]).area if rule_ids else "")

@@ -2,7 +2,9 @@
 
 It names the base URL, the partition settings the target runs with, a bearer token per actor and
 the names and ids of the target's data the scenarios use. Every key but `base_url` is optional:
-a scenario whose key is missing is reported as not applicable, with the key as the reason.
+a scenario whose key is missing is reported as not applicable, with the key as the reason. The
+file's shape is stated once, in conformance/schemas/profile.schema.json; this module turns a
+checked document into typed data.
 """
 
 from __future__ import annotations
@@ -11,10 +13,9 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
+from typing import Any, TypeVar
 
-from conformance import yamldoc
+from conformance import json_schemas, yamldoc
 from conformance.errors import ConfigError
 
 
@@ -84,7 +85,7 @@ class Profile:
     base_url: str
     timeout_seconds: float = 10.0
     read_back: bool = False
-    mode: str = "vendor"  # MODES: how a difference from the reference counts
+    mode: str = "vendor"  # how a difference from the reference counts (the schema's `mode`)
     settings: TargetSettings = TargetSettings()
     tokens: Tokens = Tokens()
     data: Data = Data()
@@ -100,126 +101,38 @@ class Profile:
         return node
 
 
-# ------------------------------------------------------------------ validation
+_Section = TypeVar("_Section")
+
+# ------------------------------------------------------------------ reading and checking
+SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "profile.schema.json"
+_CHECKER = json_schemas.validator(SCHEMA_PATH)
+SETTING_KEYS = tuple(_CHECKER.schema["properties"]["settings"]["properties"])
+TRUE_WORDS = ("true", "yes", "on", "1")  # a flag may be written as a word (the schema's pattern)
 
 
-def _text(value: Any, where: str) -> str:
-    """Names and ids: strings; integers are accepted for ids and kept as decimal strings."""
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise ConfigError(f"{where}: expected a string, got {type(value).__name__}")
-    text = str(value).strip()
-    if not text:
-        raise ConfigError(f"{where}: must not be empty")
-    return text
+def load_profile(
+    path: Path, *, base_url: str | None = None, settings: dict[str, Any] | None = None
+) -> Profile:
+    """Read and check a profile; `base_url` and `settings` override the file's values.
 
-
-def _flag(value: Any, where: str) -> bool:
-    if isinstance(value, str):
-        lowered = value.strip().lower()
-        if lowered in ("true", "yes", "on", "1"):
-            return True
-        if lowered in ("false", "no", "off", "0"):
-            return False
-    if not isinstance(value, bool):
-        raise ConfigError(f"{where}: expected true or false, got {value!r}")
-    return value
-
-
-def _positive_int(value: Any, where: str) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ConfigError(f"{where}: expected a positive whole number, got {value!r}")
-    return value
-
-
-def _positive_number(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise ConfigError(f"{where}: expected a positive number of seconds, got {value!r}")
-    return float(value)
-
-
-def _text_list(value: Any, where: str) -> tuple[str, ...]:
-    if not isinstance(value, list) or not value:
-        raise ConfigError(f"{where}: expected a non-empty list of strings")
-    return tuple(_text(item, f"{where}[{i}]") for i, item in enumerate(value))
-
-
-def _section(
-    raw: Any, where: str, cls: type, kinds: Mapping[str, Callable[[Any, str], Any]]
-) -> Any:
-    """Build dataclass `cls` from mapping `raw`, refusing unknown keys and wrong types."""
-    if raw is None:
-        return cls()
-    if not isinstance(raw, Mapping):
-        raise ConfigError(f"{where}: expected a mapping of keys, got {type(raw).__name__}")
-    unknown = sorted(str(k) for k in raw if k not in kinds)
-    if unknown:
-        raise ConfigError(
-            f"{where}: unknown key(s) {', '.join(unknown)}; known keys: {', '.join(kinds)}"
-        )
-    values = {k: kinds[k](v, f"{where}.{k}") for k, v in raw.items() if v is not None}
-    return cls(**values)
-
-
-def _custom_attributes(raw: Any, where: str) -> CustomAttributes:
-    kinds = {f.name: _text for f in dataclasses.fields(CustomAttributes)}
-    return _section(raw, where, CustomAttributes, kinds)  # type: ignore[no-any-return]
-
-
-SETTING_KINDS: dict[str, Callable[[Any, str], Any]] = {
-    "customer_departmentalization": _flag,
-    "secure_messaging": _flag,
-    "max_email_size_mb": _positive_int,
-    "max_body_size_kb": _positive_int,
-}
-TOKEN_KINDS: dict[str, Callable[[Any, str], Any]] = {
-    f.name: _text for f in dataclasses.fields(Tokens)
-}
-DATA_KINDS: dict[str, Callable[[Any, str], Any]] = {
-    **{f.name: _text for f in dataclasses.fields(Data)},
-    "custom_attributes": _custom_attributes,
-    "attachments": _text_list,
-}
-MODES = {
-    "vendor": "a difference (another choice where the docs are silent) is reported, never fails",
-    "reference": "a difference fails the run as a deviation does (our own mock)",
-}
-REPLACED_KEYS = {
-    "strict_guesses": (
-        "strict_guesses was replaced by `mode`: `mode: reference` checks every expectation "
-        "exactly, as strict_guesses: true did (for our reference mock); `mode: vendor`, the "
-        "default, fails the run only on deviations from the vendor's docs and reports "
-        "differences of choice apart (`conformance run --fail-on-difference` to fail on them too)"
-    ),
-}
-TOP_KEYS = (
-    "name",
-    "base_url",
-    "timeout_seconds",
-    "read_back",
-    "mode",
-    "settings",
-    "tokens",
-    "data",
-)
-
-
-def _mode(value: Any, where: str) -> str:
-    if value not in MODES:
-        known = "; ".join(f"{name}: {meaning}" for name, meaning in MODES.items())
-        raise ConfigError(f"{where}: expected one of {', '.join(MODES)} ({known}), got {value!r}")
-    return str(value)
-
-
-def _base_url(value: Any, where: str) -> str:
-    url = _text(value, where)
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(f"{where}: expected an http:// or https:// URL with a host, got {url!r}")
-    if parts.query or parts.fragment:
-        raise ConfigError(f"{where}: must not carry a query or fragment, got {url!r}")
-    return url.rstrip("/")
+    Raises ConfigError naming the file and every problem with its key (a missing file, invalid
+    YAML, an unknown key, a value of the wrong type, a base URL that is not http(s)...): the
+    shape is conformance/schemas/profile.schema.json.
+    """
+    where = f"profile {path}"
+    raw = _with_overrides(_read_yaml(path), where, base_url, settings)
+    json_schemas.refuse_problems(where, json_schemas.problems(_CHECKER, raw))
+    return Profile(
+        name=_text(raw.get("name", path.stem)),
+        base_url=str(raw["base_url"]).strip().rstrip("/"),
+        timeout_seconds=float(raw.get("timeout_seconds", 10)),
+        read_back=_flag(raw.get("read_back", False)),
+        mode=str(raw.get("mode", "vendor")),
+        settings=_section(TargetSettings, raw.get("settings")),
+        tokens=_section(Tokens, raw.get("tokens")),
+        data=_section(Data, raw.get("data")),
+        source=path,
+    )
 
 
 def _read_yaml(path: Path) -> Mapping[str, Any]:
@@ -241,15 +154,15 @@ def _read_yaml(path: Path) -> Mapping[str, Any]:
 def _with_overrides(
     raw: Mapping[str, Any], where: str, base_url: str | None, settings: Mapping[str, Any] | None
 ) -> dict[str, Any]:
+    """The file's keys with the command line's laid over them (checked with them, after)."""
     merged = dict(raw)
     if base_url is not None:
         merged["base_url"] = base_url
     if settings:
-        unknown = sorted(k for k in settings if k not in SETTING_KINDS)
-        if unknown:
+        if unknown := sorted(k for k in settings if k not in SETTING_KEYS):
             raise ConfigError(
                 f"{where}: unknown setting(s) {', '.join(unknown)}; "
-                f"known settings: {', '.join(SETTING_KINDS)}"
+                f"known settings: {', '.join(SETTING_KEYS)}"
             )
         current = merged.get("settings") or {}
         if not isinstance(current, Mapping):
@@ -258,36 +171,40 @@ def _with_overrides(
     return merged
 
 
-def load_profile(
-    path: Path, *, base_url: str | None = None, settings: dict[str, Any] | None = None
-) -> Profile:
-    """Read and check a profile; `base_url` and `settings` override the file's values.
+# ------------------------------------------------------------------ checked values to typed ones
+def _text(value: Any) -> str:
+    """Names and ids are strings; an integer id is kept as its decimal string."""
+    return str(value).strip()
 
-    Raises ConfigError naming the file and the key for a missing file, invalid YAML, an unknown
-    key, a value of the wrong type or a base URL that is not http(s).
-    """
-    where = f"profile {path}"
-    raw = _with_overrides(_read_yaml(path), where, base_url, settings)
-    for key, replaced in REPLACED_KEYS.items():
-        if key in raw:
-            raise ConfigError(f"{where}: {replaced}")
-    unknown = sorted(str(k) for k in raw if k not in TOP_KEYS)
-    if unknown:
-        raise ConfigError(
-            f"{where}: unknown key(s) {', '.join(unknown)}; known keys: {', '.join(TOP_KEYS)}"
-        )
-    if raw.get("base_url") is None:
-        raise ConfigError(f"{where}: base_url is missing (set it in the file or pass a base URL)")
-    return Profile(
-        name=_text(raw.get("name", path.stem), f"{where}: name"),
-        base_url=_base_url(raw["base_url"], f"{where}: base_url"),
-        timeout_seconds=_positive_number(
-            raw.get("timeout_seconds", 10), f"{where}: timeout_seconds"
-        ),
-        read_back=_flag(raw.get("read_back", False), f"{where}: read_back"),
-        mode=_mode(raw.get("mode", "vendor"), f"{where}: mode"),
-        settings=_section(raw.get("settings"), f"{where}: settings", TargetSettings, SETTING_KINDS),
-        tokens=_section(raw.get("tokens"), f"{where}: tokens", Tokens, TOKEN_KINDS),
-        data=_section(raw.get("data"), f"{where}: data", Data, DATA_KINDS),
-        source=path,
-    )
+
+def _flag(value: Any) -> bool:
+    return value.strip().lower() in TRUE_WORDS if isinstance(value, str) else bool(value)
+
+
+def _whole(value: Any) -> int:
+    return int(str(value).strip())
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    return tuple(_text(item) for item in value)
+
+
+def _custom_attributes(value: Any) -> CustomAttributes:
+    return _section(CustomAttributes, value)
+
+
+# A section's field type (as annotated) -> how a checked value of it becomes that type.
+_CONVERSIONS: dict[str, Callable[[Any], Any]] = {
+    "str | None": _text,
+    "bool | None": _flag,
+    "int | None": _whole,
+    "tuple[str, ...] | None": _texts,
+    "CustomAttributes | None": _custom_attributes,
+}
+
+
+def _section(cls: type[_Section], raw: Mapping[str, Any] | None) -> _Section:
+    """Dataclass `cls` from a checked mapping; a key set to null is as if absent."""
+    types = {f.name: str(f.type) for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    values = {k: _CONVERSIONS[types[k]](v) for k, v in (raw or {}).items() if v is not None}
+    return cls(**values)

@@ -26,17 +26,15 @@ from conformance import yamldoc
 from conformance.errors import ConfigError
 from conformance.evidence import Level
 from conformance.results import xml_error
+from conformance.spec import Api, api_of
 
-DOCUMENTED_LOCATION = re.compile(r"^/core/casemgr/v3/activity/(?P<id>[0-9]+)$")
-ANY_ACTIVITY_LOCATION = re.compile(r"/activity/(?P<id>[0-9]+)$")
 VENDOR_CODE = re.compile(r"^(?P<status>[1-5][0-9]{2})-[0-9]+$")
 XML_TYPES = ("application/xml", "text/xml")
 DOCUMENTED_ACCEPT = {"application/json": False, "application/xml": True}  # value -> wants XML
-CREATE_OPERATION = "create-incoming-email-activity"
 
 
 class Answer(Protocol):
-    """What these checks read of a response: a `requests.Response`, or the proxy's view of one
+    """What these checks read of a response: a `Answer`, or the proxy's view of one
     (`conformance.proxy.judge.Seen`), so live traffic is judged by the same code."""
 
     @property
@@ -74,7 +72,8 @@ class SpecChecks:
         self._activities = OAS30Validator(
             {**schemas["ActivityList"], "components": spec["components"]}
         )
-        self.vendor_statuses = _vendor_statuses(spec)
+        self.api = api_of(spec)
+        self.vendor_statuses = self.api.vendor.statuses
 
     def error_problems(self, body: Any) -> list[str]:
         return [_problem(e) for e in self._error.iter_errors(body)]
@@ -87,14 +86,6 @@ class SpecChecks:
         return Level.DOCUMENTED if status in self.vendor_statuses else Level.CHOICE
 
 
-def _vendor_statuses(spec: Mapping[str, Any]) -> frozenset[int]:
-    for methods in spec.get("paths", {}).values():
-        for operation in methods.values():
-            if isinstance(operation, Mapping) and operation.get("operationId") == CREATE_OPERATION:
-                return frozenset(int(s) for s in operation.get("x-vendor-statuses", ()))
-    raise ConfigError(f"spec has no operation {CREATE_OPERATION}")
-
-
 def _problem(error: Any) -> str:
     where = ".".join(str(p) for p in error.absolute_path) or "(body)"
     return f"{where}: {error.message}"
@@ -103,9 +94,18 @@ def _problem(error: Any) -> str:
 @functools.cache
 def load_spec_checks(path: Path) -> SpecChecks:
     try:
-        spec = yamldoc.parse(path.read_text(encoding="utf-8"))
-    except (OSError, yamldoc.YAMLError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read the spec {path}: {exc}") from exc
+    return spec_checks_from(text, path)
+
+
+def spec_checks_from(text: str, path: Path) -> SpecChecks:
+    """The checks of the spec whose text a run has read once (`path` names it in errors)."""
+    try:
+        spec = yamldoc.parse(text)
+    except yamldoc.YAMLError as exc:  # one line: where it broke, and how
+        raise ConfigError(f"cannot read the spec {path}: {' '.join(str(exc).split())}") from exc
     if not isinstance(spec, Mapping):
         raise ConfigError(f"spec {path}: not an OpenAPI document")
     return SpecChecks(spec)
@@ -183,7 +183,7 @@ def _media_problems(response: Answer, accept: str | None, level: Level) -> list[
     return [Problem("HDR-05", "media", cause, level, cause, expected, kind)]
 
 
-def created_problems(response: Answer) -> list[Problem]:
+def created_problems(response: Answer, api: Api) -> list[Problem]:
     """A 201: no body, and a Location that names the new activity (EFF-01)."""
     problems = []
     if response.content.strip():
@@ -192,10 +192,9 @@ def created_problems(response: Answer) -> list[Problem]:
     location = response.headers.get("Location")
     if not location:
         problems.append(_eff01("a 201 answer has no Location header", "Location", "(none)"))
-    elif created_id(response) is None:
-        problems.append(
-            _eff01("the Location does not name an activity", "/activity/{id}", location)
-        )
+    elif created_id(response, api) is None:
+        cause = "the Location does not name an activity"
+        problems.append(_eff01(cause, api.read_back.path, location))
     return problems
 
 
@@ -203,10 +202,10 @@ def _eff01(cause: str, expected: str, actual: str) -> Problem:
     return Problem("EFF-01", "effect", cause, None, cause, expected, actual)
 
 
-def created_id(response: Answer) -> str | None:
+def created_id(response: Answer, api: Api) -> str | None:
     """The new activity's id from a 201's Location (…/activity/{id}), or None."""
     location = response.headers.get("Location") or ""
-    match = ANY_ACTIVITY_LOCATION.search(location.split("?")[0])
+    match = api.location_tail.search(location.split("?")[0])
     return match["id"] if match else None
 
 
@@ -229,14 +228,15 @@ def read_back_problems(checks: SpecChecks, body: Any) -> list[Problem]:
     ]
 
 
-def documented_location_problem(location: str) -> str | None:
-    """None when the Location is /core/casemgr/v3/activity/{id}, host-relative or absolute."""
+def documented_location_problem(location: str, api: Api) -> str | None:
+    """None when the Location is the documented one (base path and activity path), host-relative
+    or absolute."""
     path = location
     absolute = re.match(r"^https?://[^/]+(?P<path>/.*)$", location)
     if absolute:
         path = absolute["path"]
-    if DOCUMENTED_LOCATION.match(path):
+    if api.location.match(path):
         return None
-    if not path.startswith("/core/casemgr/v3/"):
-        return "it lacks the base path /core/casemgr/v3"
-    return "it is not /core/casemgr/v3/activity/{id}"
+    if not path.startswith(api.base_path + "/"):
+        return f"it lacks the base path {api.base_path}"
+    return f"it is not {api.location_template}"

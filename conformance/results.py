@@ -5,6 +5,8 @@ Every output (HTML, JSON, JUnit) is rendered from one RunResult; nothing here do
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import shlex
 from collections.abc import Iterable, Sequence
@@ -15,10 +17,11 @@ from typing import Any
 from defusedxml import ElementTree
 
 TRIM_AT = 4000  # characters of a body kept in a result
-# Transport headers curl sets itself; copying them could contradict the body it sends.
-CURL_COMPUTES = frozenset(
-    {"content-length", "connection", "accept-encoding", "host", "transfer-encoding"}
-)
+QUOTED_BODY_BYTES = 4000  # a sent body up to this size is quoted in its curl line, else a file
+BODIES_DIR = "bodies"  # beside the report: the sent bodies too large (or binary) to quote
+# Headers curl sends unless told not to; switched off where the request did not send them.
+CURL_DEFAULTS = ("Accept", "User-Agent")
+CURL_BODY_DEFAULTS = ("Content-Type", "Expect")  # curl adds these to a request with a body
 
 
 def trim(text: str, limit: int = TRIM_AT) -> str:
@@ -84,16 +87,52 @@ class Exchange:
     elapsed_ms: float = 0.0
     error: str | None = None
     truncated_at: int | None = None  # bytes kept when the harness stopped reading a larger body
+    # Exactly the bytes sent (`request_body` is a trimmed preview); in JSON, its size and digest.
+    sent_body: bytes = field(default=b"", repr=False)
+
+    @functools.cached_property
+    def body_file(self) -> str:
+        """Where the report keeps the sent body (relative to the report's directory), or "" when
+        its curl line quotes it."""
+        if _quotable(self.sent_body):
+            return ""
+        return f"{BODIES_DIR}/{hashlib.sha256(self.sent_body).hexdigest()}.bin"
 
     def curl(self) -> str:
-        """A shell command that sends the same request."""
-        parts = ["curl", "-i", "-X", self.method, self.url]
-        for name, value in self.request_headers.items():
-            if name.lower() not in CURL_COMPUTES:
-                parts += ["-H", f"{name}: {value}"]
-        if self.request_body:
-            parts += ["--data-binary", self.request_body]
+        """A shell command that sends exactly this request: the same headers and no others, the
+        same bytes (a body too large to quote read from `body_file`: run it in the report's
+        directory)."""
+        head = ["--head"] if self.method == "HEAD" else ["-X", self.method]
+        parts = ["curl", "-i", *head, self.url, "--globoff", "--path-as-is"]
+        parts += _curl_headers(self.request_headers, self.sent_body)
+        if self.body_file:
+            parts += ["--data-binary", "@" + self.body_file]
+        elif self.sent_body:
+            parts += ["--data-binary", self.sent_body.decode("utf-8")]
         return " ".join(shlex.quote(p) for p in parts)
+
+
+def _quotable(body: bytes) -> bool:
+    """Whether a shell argument carries `body` exactly (curl reads a file for a leading @)."""
+    if len(body) > QUOTED_BODY_BYTES or b"\0" in body or body.startswith(b"@"):
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _curl_headers(headers: dict[str, str], body: bytes) -> list[str]:
+    """`-H` for each header as sent (`Name;` sends an empty one), `Name:` for each curl would
+    add itself; a Content-Length that matches the body is left to curl, which sends the same."""
+    parts: list[str] = []
+    for name, value in headers.items():
+        if not (body and name.lower() == "content-length" and value == str(len(body))):
+            parts += ["-H", f"{name}: {value}" if value else f"{name};"]
+    sent = {name.lower() for name in headers}
+    added = CURL_DEFAULTS + (CURL_BODY_DEFAULTS if body else ())
+    return parts + [arg for name in added if name.lower() not in sent for arg in ("-H", f"{name}:")]
 
 
 @dataclass(frozen=True)
@@ -231,7 +270,16 @@ class RunResult:
         return check.is_deviation or (self.meta.strict and check.outcome == Outcome.DIFFERENCE)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return asdict(self, dict_factory=_jsonable)
+
+
+def _jsonable(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """asdict's factory: bytes (a sent body) as their size and digest."""
+    return {key: _digest(value) if isinstance(value, bytes) else value for key, value in pairs}
+
+
+def _digest(data: bytes) -> dict[str, Any]:
+    return {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
 
 class RuleStatus(StrEnum):

@@ -1,7 +1,8 @@
 """Run the Gherkin scenarios against a target, in this process, and return one result each.
 
-    results = run_scenarios(Path("mock_server/data/profile.yaml"),
-                            base_url="http://127.0.0.1:8080/core/casemgr/v3")
+    inputs = load_inputs(Path("mock_server/data/profile.yaml"),
+                         base_url="http://127.0.0.1:8080/core/casemgr/v3")
+    results = run_scenarios(inputs)
 
 pytest runs with the harness's own ini (conformance/scenario_tests/pytest.ini), so the project's
 tests/conftest.py and pyproject options never apply, and with plain asserts (the steps raise
@@ -14,30 +15,30 @@ from __future__ import annotations
 
 import contextlib
 import io
-from pathlib import Path
-from typing import Any
 
 import pytest
 
 from conformance.breaker import Breaker
-from conformance.catalog import load_catalog
 from conformance.errors import HarnessError
-from conformance.plugin import BREAKER, RESULTS, UNREACHABLE
-from conformance.profile import load_profile
-from conformance.response_shape import load_spec_checks
+from conformance.inputs import RunInputs
+from conformance.plugin import BREAKER, INPUTS, RESULTS, UNREACHABLE
 from conformance.results import CheckResult
 from conformance.settings import HarnessSettings
 
 
 class _Collector:
-    """Hands the run's breaker to the plugin; keeps its results after pytest has torn down."""
+    """Hands the run's inputs and breaker to the plugin; keeps its results after pytest has
+    torn down."""
 
-    def __init__(self, breaker: Breaker | None) -> None:
+    def __init__(self, inputs: RunInputs, breaker: Breaker | None) -> None:
+        self.inputs = inputs
         self.breaker = breaker
         self.results: list[CheckResult] = []
         self.unreachable: HarnessError | None = None
 
+    @pytest.hookimpl(tryfirst=True)  # before the plugin's own, which reads the inputs
     def pytest_configure(self, config: pytest.Config) -> None:
+        config.stash[INPUTS] = self.inputs
         if self.breaker is not None:
             config.stash[BREAKER] = self.breaker
 
@@ -47,34 +48,19 @@ class _Collector:
 
 
 def pytest_args(
-    profile_path: Path,
-    *,
-    base_url: str | None,
-    settings: dict[str, Any],
-    select: str | None,
-    harness: HarnessSettings,
-    markers: str | None = None,
+    harness: HarnessSettings, *, select: str | None = None, markers: str | None = None
 ) -> list[str]:
-    ini = harness.scenario_tests_dir / "pytest.ini"
+    """The in-process pytest's command line: the harness's own ini and test module, the plugin;
+    the inputs themselves go through the stash, not through here."""
     args = [
         str(harness.scenario_tests_dir / "test_features.py"),
         "-c",
-        str(ini),
+        str(harness.scenario_tests_dir / "pytest.ini"),
         "--rootdir",
         str(harness.scenario_tests_dir),
         "-p",
         "conformance.plugin",
-        "--target",
-        str(profile_path),
-        "--spec-path",
-        str(harness.spec_path),
-        "--catalog-path",
-        str(harness.catalog_path),
     ]
-    if base_url:
-        args += ["--base-url", base_url]
-    for key, value in settings.items():
-        args += ["--setting", f"{key}={_setting_text(value)}"]
     if select:
         args += ["-k", select]
     if markers:
@@ -82,45 +68,25 @@ def pytest_args(
     return args
 
 
-def _setting_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 def run_scenarios(
-    profile_path: Path,
+    inputs: RunInputs,
     *,
-    base_url: str | None = None,
-    settings_overrides: dict[str, Any] | None = None,
     select: str | None = None,
     markers: str | None = None,
     quiet: bool = True,
-    harness: HarnessSettings | None = None,
     breaker: Breaker | None = None,
 ) -> tuple[CheckResult, ...]:
     """Every scenario (or those `select`, a pytest -k expression, or `markers`, a -m expression
-    of rule ids and areas, picks) against the target, and the checks of every response
+    of rule ids and areas, picks) against the inputs' target, and the checks of every response
     (conformance.traits).
 
-    Raises ConfigError for a bad profile, catalog or spec before anything runs, and
-    TargetUnreachable when the target refuses connections (the run stops at the first).
-    `breaker` is the run's (shared with the fuzzing stage); without it the stage makes its own.
+    The inputs are loaded (and a bad profile, catalog or spec refused) before this is called
+    (`conformance.inputs.load_inputs`). Raises TargetUnreachable when the target refuses
+    connections (the run stops at the first). `breaker` is the run's (shared with the fuzzing
+    stage); without it the stage makes its own.
     """
-    harness = harness or HarnessSettings()
-    settings = dict(settings_overrides or {})
-    load_profile(profile_path, base_url=base_url, settings=settings)
-    load_catalog(harness.catalog_path)
-    load_spec_checks(harness.spec_path)
-    collector = _Collector(breaker)
-    args = pytest_args(
-        profile_path,
-        base_url=base_url,
-        settings=settings,
-        select=select,
-        harness=harness,
-        markers=markers,
-    )
+    collector = _Collector(inputs, breaker)
+    args = pytest_args(inputs.harness, select=select, markers=markers)
     out = io.StringIO()
     with contextlib.redirect_stdout(out) if quiet else contextlib.nullcontext():
         code = pytest.main([*args, "-q"] if quiet else args, plugins=[collector])

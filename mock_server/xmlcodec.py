@@ -158,7 +158,16 @@ def dump(value: Any, root: str) -> bytes:
     element = Element(root)
     _content(element, value)
     text = tostring(element, encoding="unicode", short_empty_elements=False)
+    if _NOT_XML.search(text):
+        text = _NOT_XML.sub(REPLACEMENT, text)
     return DECLARATION + text.encode("utf-8")
+
+
+# Characters XML 1.0 cannot carry, even escaped (ElementTree writes them as they are, which
+# makes the document not well-formed): a generated member name with U+0001 is echoed in an
+# error's developerMessage. They are written as U+FFFD, the replacement character.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+REPLACEMENT = "\ufffd"
 
 
 # An XML name as element names need it (ASCII subset: the names the schemas use, and the

@@ -13,11 +13,11 @@ import requests
 import schemathesis
 from hypothesis import strategies as st
 
-from conformance.client import make_session
+from conformance.client import make_session, sent_exchange
 from conformance.errors import TargetStopped
 from conformance.results import Exchange, trim
+from conformance.settings import DEFAULT_TIMEOUT_S, DEFAULT_TRANSPORT, Transport
 
-DROPPED_HEADERS = {"content-length", "connection", "accept-encoding"}
 # Headers pinned to valid values in negative cases. The spec's enums are stricter than the
 # negotiation the seed and the design describe: `*/*` and q-lists are honoured in Accept and
 # Accept-Language, and an empty header takes its default (HDR-03). An off-enum value of theirs is
@@ -42,9 +42,10 @@ class FuzzTarget:
 
     base_url: str
     token: str
-    timeout_s: float = 10.0
+    timeout_s: float = DEFAULT_TIMEOUT_S
     read_back: bool = False
     data: Mapping[str, Any] = field(default_factory=dict)
+    transport: Transport = DEFAULT_TRANSPORT
 
 
 @dataclass(frozen=True)
@@ -110,16 +111,9 @@ def sent_headers(case_headers: Mapping[str, str] | None, token: str) -> dict[str
 
 
 def exchange_from(response: schemathesis.Response) -> Exchange:
-    request = response.request
-    body = request.body or b""
-    text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else str(body)
-    return Exchange(
-        method=str(request.method),
-        url=str(request.url),
-        request_headers={
-            k: v for k, v in request.headers.items() if k.lower() not in DROPPED_HEADERS
-        },
-        request_body=trim(text),
+    """The exchange of a case's answer, its request exactly as sent."""
+    return sent_exchange(
+        response.request,
         status=response.status_code,
         response_headers={k: ", ".join(v) for k, v in response.headers.items()},
         response_body=trim(response.content.decode("utf-8", errors="replace")),
@@ -135,13 +129,13 @@ def resend(
     probe.headers.pop("Authorization", None)
     if token is not None:
         probe.headers["Authorization"] = f"Bearer {token}"
-    timeout = transport.get("timeout", 10)
+    timeout = transport.get("timeout", DEFAULT_TIMEOUT_S)
     session = transport.get("session") or make_session(timeout)
     started = time.monotonic()
     try:
         answer = session.send(probe, timeout=timeout)
     except (requests.RequestException, TargetStopped) as exc:
-        return Exchange(str(probe.method), str(probe.url), dict(probe.headers), "", error=str(exc))
+        return sent_exchange(probe, error=str(exc))
     elapsed = time.monotonic() - started
     headers = {k: [v] for k, v in answer.headers.items()}
     return exchange_from(

@@ -10,7 +10,7 @@ from schemathesis.core.failures import Failure
 from schemathesis.specs.openapi import checks as oas_checks
 
 from conformance.fuzzing.cases import resend
-from conformance.fuzzing.schema import VENDOR_OPERATION, SeedKnowledge
+from conformance.fuzzing.schema import SeedKnowledge
 from conformance.results import Exchange, error_code_of
 
 
@@ -142,12 +142,13 @@ def check_name(failure: Failure) -> str:
     return failure.checks[0] if failure.checks else type(failure).__name__
 
 
-def rules_for(check: str, status: int | None, operation_id: str) -> tuple[str, ...]:
-    """The catalog rules a finding of `check` speaks for (empty when none fits)."""
+def rules_for(check: str, status: int | None, vendor: bool) -> tuple[str, ...]:
+    """The catalog rules a finding of `check` (on the vendor operation, or not) speaks for
+    (empty when none fits)."""
     if status is not None and status >= 500 and check in ("not_a_server_error", "response_timeout"):
         return ("PRT-03",)
     if check == "response_schema_conformance":
         return ("PRT-02",) if (status or 0) >= 400 else ()
-    if operation_id != VENDOR_OPERATION and check == "response_headers_conformance":
+    if not vendor and check == "response_headers_conformance":
         return ()
     return RULES_BY_CHECK.get(check, ())

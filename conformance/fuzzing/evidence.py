@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 
 from conformance.evidence import Level
-from conformance.response_shape import CREATE_OPERATION, SpecChecks
+from conformance.response_shape import SpecChecks
 from conformance.results import CheckResult, Finding, Outcome, outcome_of
 
 
@@ -28,7 +28,7 @@ def _finding(check: CheckResult, spec_checks: SpecChecks) -> Finding:
     _, operation, name, _, status_text = (check.fingerprint.split(":") + [""] * 5)[:5]
     status = int(status_text) if status_text.isdigit() else None
     rule_id, item, cause, level = _cause(name, status, check.message, spec_checks)
-    if operation != CREATE_OPERATION and rule_id not in ("PRT-03", "ACT-01"):
+    if operation != spec_checks.api.vendor.id and rule_id not in ("PRT-03", "ACT-01"):
         level = Level.CHOICE  # the read-back operation is the mock's extension
     return Finding(
         rule_id=rule_id,

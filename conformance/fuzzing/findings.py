@@ -19,7 +19,7 @@ from conformance.fuzzing.checks import (
     check_name,
     rules_for,
 )
-from conformance.fuzzing.schema import VENDOR_OPERATION, SeedKnowledge
+from conformance.fuzzing.schema import SeedKnowledge
 from conformance.gates import answer_of, gate_warning
 from conformance.results import CheckResult, Exchange, Outcome, error_code_of, trim
 
@@ -91,7 +91,7 @@ def record(
             kind="fuzz",
             name=f"{failure.title} ({operation_id}, {mode} case, {check})",
             outcome=Outcome.FAILED,
-            rule_ids=rules_for(check, status, operation_id),
+            rule_ids=rules_for(check, status, operation_id == run.knowledge.api.vendor.id),
             area="fuzzing",
             message=trim(failure.message or failure.title, 2000),
             expected=CHECK_TITLES.get(check, check),
@@ -153,7 +153,8 @@ def _summary_rules(run: FuzzRun, operation_id: str, check: str) -> tuple[str, ..
         return RULES_BY_CHECK[check]
     if check == "response_schema_conformance" and saw_error:
         return ("PRT-02",)
-    if check == "auth_enforced" and saw_success and operation_id == VENDOR_OPERATION:
+    vendor = operation_id == run.knowledge.api.vendor.id
+    if check == "auth_enforced" and saw_success and vendor:
         return RULES_BY_CHECK[check]
     return ()
 

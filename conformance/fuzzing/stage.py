@@ -26,7 +26,6 @@ deadline. What the seam cannot cover: time Schemathesis and Hypothesis spend gen
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -37,7 +36,7 @@ import schemathesis
 from schemathesis.core.failures import Failure, FailureGroup
 
 from conformance.breaker import Breaker
-from conformance.client import make_session
+from conformance.client import make_session, sent_exchange
 from conformance.errors import TargetStopped, first_line
 from conformance.fuzzing.cases import (
     FuzzOptions,
@@ -55,14 +54,9 @@ from conformance.fuzzing.findings import (
     stats_of,
     tally_answer,
 )
-from conformance.fuzzing.schema import (
-    READ_BACK_OPERATION,
-    VENDOR_OPERATION,
-    SeedKnowledge,
-    find_operation,
-)
+from conformance.fuzzing.schema import SeedKnowledge, find_operation
 from conformance.gates import NO_ANSWER
-from conformance.results import CheckResult, Exchange
+from conformance.results import CheckResult
 
 MODES = (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE)
 
@@ -100,7 +94,7 @@ def run_fuzz(
     `breaker` is the run's (shared with the scenario stage); a `session` given is used as it is.
     """
     started = time.monotonic()
-    operation_ids = [VENDOR_OPERATION, *([READ_BACK_OPERATION] if target.read_back else [])]
+    operation_ids = list(knowledge.api.operation_ids(target.read_back))
     operations = [find_operation(schema, oid) for oid in operation_ids]
     run = FuzzRun(
         schema=schema,
@@ -108,7 +102,7 @@ def run_fuzz(
         knowledge=knowledge,
         options=options,
         progress=progress,
-        session=session or make_session(target.timeout_s, breaker),
+        session=session or make_session(target.timeout_s, breaker, target.transport),
         deadline=started + options.time_budget_s,
         checks=all_checks(knowledge),
         planned=len(operations) * len(MODES) * options.max_examples,
@@ -162,8 +156,8 @@ def _one_case(run: FuzzRun, operation_id: str, case: Any) -> None:
         response = case.call(base_url=run.target.base_url, headers=headers, **kwargs)
     except TargetStopped as exc:
         raise _TargetGone(str(exc)) from exc
-    except requests.Timeout:
-        _record_timeout(run, operation_id, case, headers)
+    except requests.Timeout as exc:
+        _record_timeout(run, operation_id, case, headers, exc)
         return
     except requests.ConnectionError as exc:
         raise _TargetGone(f"the target stopped answering: {first_line(exc)}") from exc
@@ -182,20 +176,25 @@ def _one_case(run: FuzzRun, operation_id: str, case: Any) -> None:
         raise _TargetGone(f"the target stopped answering: {first_line(exc)}") from exc
 
 
-def _record_timeout(run: FuzzRun, operation_id: str, case: Any, headers: dict[str, str]) -> None:
-    curl = case.as_curl_command(headers=headers, base_url=run.target.base_url)
+def _record_timeout(
+    run: FuzzRun, operation_id: str, case: Any, headers: dict[str, str], exc: requests.Timeout
+) -> None:
+    sent = exc.request if isinstance(exc.request, requests.PreparedRequest) else None
+    exchange = sent_exchange(
+        sent or _prepared(run, case, headers), error=f"timeout after {run.target.timeout_s} s"
+    )
     failure = ResponseTimeout(
         operation=case.operation.label,
-        message=f"no answer within {run.target.timeout_s} s; reproduce with: {curl}",
-    )
-    request = case.as_transport_kwargs(base_url=run.target.base_url, headers=headers)
-    body = request.get("data") or request.get("json") or ""
-    exchange = Exchange(
-        method=case.method.upper(),
-        url=str(request.get("url", "")),
-        request_headers={k: str(v) for k, v in (request.get("headers") or {}).items()},
-        request_body=body if isinstance(body, str) else json.dumps(body),
-        error=f"timeout after {run.target.timeout_s} s",
+        message=f"no answer within {run.target.timeout_s} s; reproduce with: {exchange.curl()}",
     )
     run.answers[NO_ANSWER] += 1
     record(run, operation_id, "?", failure, exchange)
+
+
+def _prepared(run: FuzzRun, case: Any, headers: dict[str, str]) -> requests.PreparedRequest:
+    """The request a case sends, prepared as the session prepares it (when a timeout did not
+    carry the one sent)."""
+    kwargs = case.as_transport_kwargs(base_url=run.target.base_url, headers=headers)
+    fields = ("method", "url", "headers", "params", "data", "json", "cookies")
+    request = requests.Request(**{k: v for k, v in kwargs.items() if k in fields})
+    return run.session.prepare_request(request)

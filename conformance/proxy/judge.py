@@ -31,7 +31,7 @@ from conformance.evidence import Level, weakest
 from conformance.profile import Profile
 from conformance.response_shape import Problem
 from conformance.results import error_code_of
-from conformance.settings import OPERATION_PATH
+from conformance.spec import api_of
 
 BEARER = re.compile(r"^bearer +[A-Za-z0-9\-._~+/]+=*$", re.IGNORECASE)
 JSON_TYPES = ("application/json",)
@@ -404,7 +404,7 @@ class Judge:
         self.profile = profile
         self.spec_checks = checks.SpecChecks(spec)
         self.base_path = base_path.rstrip("/")
-        self.operation = self.base_path + OPERATION_PATH
+        self.operation = self.base_path + api_of(spec).vendor.path
         self.locales = frozenset(_locales(spec))
         self.statuses = frozenset(_declared_statuses(spec))
         self.request_schema = RequestSchema(spec)
@@ -603,7 +603,8 @@ def _by_schema(rule: Rule) -> bool:
 
 # ------------------------------------------------------------------ the request schema
 def _operation(spec: Mapping[str, Any]) -> Mapping[str, Any]:
-    return dict(spec["paths"][OPERATION_PATH]["post"])
+    vendor = api_of(spec).vendor
+    return dict(spec["paths"][vendor.path][vendor.method.lower()])
 
 
 def _locales(spec: Mapping[str, Any]) -> list[str]:
@@ -671,9 +672,11 @@ Every = Callable[[Judge, Seen, Request], list[Problem] | None]
 def _created(judge: Judge, seen: Seen, request: Request) -> list[Problem] | None:
     if not judge.is_operation(seen) or seen.status_code != 201:
         return None
-    problems = checks.created_problems(seen)
+    problems = checks.created_problems(seen, judge.spec_checks.api)
     location = seen.headers.get("Location")
-    where = checks.documented_location_problem(location) if location else None
+    where = (
+        checks.documented_location_problem(location, judge.spec_checks.api) if location else None
+    )
     if where and not problems:
         cause = f"the Location is not the documented one: {where}"
         problems.append(_problem("EFF-01", "effect", cause, "/core/casemgr/v3/activity/{id}",

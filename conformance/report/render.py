@@ -304,8 +304,17 @@ def results_document(
         "selection": result.meta.selection,
         "coverage": model["coverage"],
         "baseline": baseline_diff.to_dict() if baseline_diff else None,
-        **result.to_dict(),
+        **_run_data(result),
     }
+
+
+def _run_data(result: RunResult) -> dict[str, Any]:
+    """The run as data, each exchange with the curl line that sends it again."""
+    data = result.to_dict()
+    for check, entry in zip(result.checks, data["checks"], strict=True):
+        for exchange, recorded in zip(check.exchanges, entry["exchanges"], strict=True):
+            recorded["curl"] = exchange.curl()
+    return data
 
 
 def _rule_entry(row: dict[str, Any]) -> dict[str, Any]:
@@ -429,9 +438,19 @@ def write_reports(
 ) -> dict[str, Path]:
     """Write report.html, results.json and junit.xml into `out_dir`; return their paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    write_bodies(result, out_dir)
     paths = {kind: out_dir / name for kind, name in FILES.items()}
     paths["html"].write_text(render_html(result, catalog, baseline_diff), encoding="utf-8")
     document = results_document(result, catalog, baseline_diff)
     paths["json"].write_text(json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8")
     paths["junit"].write_bytes(junit_xml(result, baseline_diff))
     return paths
+
+
+def write_bodies(result: RunResult, out_dir: Path) -> None:
+    """Each sent body too large to quote, where its curl line reads it (`Exchange.body_file`)."""
+    for exchange in {e.body_file: e for c in result.checks for e in c.exchanges}.values():
+        path = out_dir / exchange.body_file
+        if exchange.body_file and not path.exists():
+            path.parent.mkdir(exist_ok=True)
+            path.write_bytes(exchange.sent_body)

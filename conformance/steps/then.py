@@ -59,14 +59,14 @@ def created(ctx: ScenarioContext) -> None:
 
 
 @then("the Location is the documented activity path")
-def documented_location(ctx: ScenarioContext) -> None:
+def documented_location(ctx: ScenarioContext, spec_checks: response_shape.SpecChecks) -> None:
     location = ctx.last_response().headers.get("Location", "")
-    problem = response_shape.documented_location_problem(location)
+    problem = response_shape.documented_location_problem(location, spec_checks.api)
     if problem:
         ctx.miss(
             "effect",
             f"the Location is not the documented path: {problem}",
-            expected="/core/casemgr/v3/activity/{id}",
+            expected=spec_checks.api.location_template,
             actual=location,
         )
 
@@ -220,7 +220,7 @@ def stored(
     spec_checks: response_shape.SpecChecks,
     traits: TraitLog,
 ) -> dict:
-    """The activity the last 201 created, read back with GET /activity/{id}."""
+    """The activity the last 201 created, read back (the spec's read-back GET)."""
     if ctx.stored is not None:
         return ctx.stored
     if not ctx.profile.read_back:
@@ -229,7 +229,7 @@ def stored(
             "(read_back: false), so what was stored cannot be checked"
         )
     created(ctx)
-    activity_id = response_shape.created_id(ctx.last_response())
+    activity_id = response_shape.created_id(ctx.last_response(), spec_checks.api)
     if activity_id is None:
         not_applicable(
             "the 201 names no activity in its Location (see EFF-01), so what was stored "
@@ -241,7 +241,7 @@ def stored(
         "Accept-Language": "en-US",
         "Authorization": f"Bearer {token}" if token else (ctx.authorization or ""),
     }
-    response = client.send("GET", f"/activity/{activity_id}", headers)
+    response = client.send("GET", spec_checks.api.read_back_path(activity_id), headers)
     if response.status_code != 200:
         ctx.stop(
             "effect",

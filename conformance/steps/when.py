@@ -10,7 +10,6 @@ from pytest_bdd import parsers, when
 from conformance import requests_builder as build
 from conformance import response_shape
 from conformance.client import ApiClient
-from conformance.settings import HarnessSettings
 from conformance.steps.context import ScenarioContext, not_applicable
 from conformance.traits import TraitLog
 
@@ -45,14 +44,13 @@ def send(
     ctx: ScenarioContext,
     client: ApiClient,
     spec_checks: response_shape.SpecChecks,
-    harness: HarnessSettings,
     traits: TraitLog,
     method: str = "POST",
 ) -> requests.Response:
     """Send the scenario's request; every answer's shape is observed for the traits."""
     headers = request_headers(ctx)
     ctx.response = client.send(
-        method, harness.operation_path, headers, request_body(ctx), ctx.params
+        method, spec_checks.api.vendor.path, headers, request_body(ctx), ctx.params
     )
     ctx.stored = None
     observe(traits, spec_checks, ctx.response, headers.get("Accept"), client)
@@ -73,7 +71,9 @@ def observe(
         traits.observe("PRT-02", [p for p in problems if p.rule_id == "PRT-02"], exchange)
         traits.observe("HDR-05", [p for p in problems if p.rule_id == "HDR-05"], exchange)
     elif response.status_code == 201:
-        traits.observe("EFF-01", response_shape.created_problems(response), exchange)
+        traits.observe(
+            "EFF-01", response_shape.created_problems(response, spec_checks.api), exchange
+        )
 
 
 @when("the request is sent")
@@ -81,10 +81,9 @@ def request_is_sent(
     ctx: ScenarioContext,
     client: ApiClient,
     spec_checks: response_shape.SpecChecks,
-    harness: HarnessSettings,
     traits: TraitLog,
 ) -> None:
-    send(ctx, client, spec_checks, harness, traits)
+    send(ctx, client, spec_checks, traits)
 
 
 @when(parsers.re(r'the request is sent with method "(?P<method>[A-Z]+)"'))
@@ -92,11 +91,10 @@ def request_is_sent_with(
     ctx: ScenarioContext,
     client: ApiClient,
     spec_checks: response_shape.SpecChecks,
-    harness: HarnessSettings,
     traits: TraitLog,
     method: str,
 ) -> None:
-    send(ctx, client, spec_checks, harness, traits, method)
+    send(ctx, client, spec_checks, traits, method)
 
 
 @when(parsers.re(r'the request is sent again without "(?P<path>[^"]+)"'))
@@ -104,12 +102,11 @@ def sent_again_without(
     ctx: ScenarioContext,
     client: ApiClient,
     spec_checks: response_shape.SpecChecks,
-    harness: HarnessSettings,
     traits: TraitLog,
     path: str,
 ) -> None:
     build.remove_path(ctx.body, path)
-    send(ctx, client, spec_checks, harness, traits)
+    send(ctx, client, spec_checks, traits)
 
 
 @when(
@@ -119,7 +116,6 @@ def sent_again_elsewhere(
     ctx: ScenarioContext,
     client: ApiClient,
     spec_checks: response_shape.SpecChecks,
-    harness: HarnessSettings,
     traits: TraitLog,
     path: str | None,
 ) -> None:
@@ -129,7 +125,7 @@ def sent_again_elsewhere(
     )
     if path:
         build.remove_path(ctx.body, path)
-    send(ctx, client, spec_checks, harness, traits)
+    send(ctx, client, spec_checks, traits)
 
 
 @when("a user sends a request from the same address without a customer element")
@@ -137,7 +133,6 @@ def user_sends_from_same_address(
     ctx: ScenarioContext,
     client: ApiClient,
     spec_checks: response_shape.SpecChecks,
-    harness: HarnessSettings,
     traits: TraitLog,
 ) -> None:
     address = build.get_path(ctx.body, "payload.email.emailAddresses.from") or ctx.fresh[-1]
@@ -146,7 +141,7 @@ def user_sends_from_same_address(
     ctx.body = user_body(ctx)
     build.set_path(ctx.body, "payload.email.emailAddresses.from", address)
     ctx.body.pop("customer", None)
-    send(ctx, client, spec_checks, harness, traits)
+    send(ctx, client, spec_checks, traits)
 
 
 def user_body(ctx: ScenarioContext) -> dict[str, Any]:

@@ -213,3 +213,34 @@ def test_the_recorded_exchange_says_the_body_was_cut() -> None:
     [exchange] = recorder.exchanges
     assert exchange.truncated_at == 8 << 20
     assert exchange.response_body.endswith("more characters]")
+
+
+# ------------------------------------------------------------------ the plain transport
+def head_then_trickle(conn: socket.socket) -> None:
+    conn.sendall(HEAD_200)  # at once: plain can only cut off what comes after the head
+    trickle(b"x" * 100000, 0.05)(conn)
+
+
+@pytest.mark.parametrize(
+    "behave", [head_then_trickle, lambda conn: time.sleep(3)], ids=["body-trickles", "hangs"]
+)
+def test_the_plain_transport_still_ends_a_slow_answer(behave: Behaviour) -> None:
+    """Without urllib3/requests internals the deadline holds once the head has arrived."""
+    with tiny_server(behave) as url, pytest.raises(DeadlineExceeded):
+        make_session(0.8, Breaker(), transport="plain").get(url)
+
+
+def test_the_plain_transport_reads_a_body_whole() -> None:
+    size = 3 << 20
+
+    def huge(conn: socket.socket) -> None:
+        conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: %d\r\n\r\n" % size)
+        conn.sendall(b"y" * size)
+
+    session = requests.Session()
+    session.mount("http://", DeadlineAdapter(5, Breaker(), max_body=1 << 20, transport="plain"))
+    with tiny_server(huge) as url:
+        response = session.get(url)
+    assert response.status_code == 400
+    assert len(response.content) == size  # no cap without the internals
+    assert truncated_at(response) is None

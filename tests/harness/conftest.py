@@ -34,6 +34,7 @@ def vendor_exchange(status: int, code: str | None = None, body: str = "") -> Exc
         url=OPERATION_URL,
         request_headers={"Authorization": "Bearer t0k", "Content-Type": "application/json"},
         request_body=json.dumps(request),
+        sent_body=json.dumps(request).encode(),
         status=status,
         response_headers=headers,
         response_body=answer,

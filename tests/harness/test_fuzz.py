@@ -245,8 +245,11 @@ def test_vendor_error_problem(
     status: int, body: bytes, problem: str | None, catalog: Catalog
 ) -> None:
     from conformance.fuzzing.schema import SeedKnowledge
+    from conformance.settings import HarnessSettings
+    from conformance.spec import load_api
 
-    knowledge = SeedKnowledge(codes=frozenset(catalog.codes), statuses={})
+    api = load_api(HarnessSettings().spec_path)
+    knowledge = SeedKnowledge(codes=frozenset(catalog.codes), statuses={}, api=api)
     found = vendor_error_problem(status, body, knowledge)
     assert (found is None) if problem is None else (problem in (found or ""))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import shlex
 import shutil
 import subprocess
@@ -12,7 +14,14 @@ import responses
 
 from conformance.errors import TargetUnreachable
 from conformance.probe import probe
-from conformance.results import Exchange, Outcome, RuleStatus, error_code_of, rule_status
+from conformance.results import (
+    QUOTED_BODY_BYTES,
+    Exchange,
+    Outcome,
+    RuleStatus,
+    error_code_of,
+    rule_status,
+)
 from tests.harness.conftest import BASE_URL, check, vendor_exchange
 from tests.support import free_port
 
@@ -25,9 +34,8 @@ def test_any_http_answer_means_the_target_is_reachable() -> None:
 
 @responses.activate
 def test_a_refused_connection_is_unreachable() -> None:
-    responses.add(
-        responses.GET, BASE_URL, body=requests.ConnectionError("[Errno 111] Connection refused")
-    )
+    refused = ConnectionRefusedError(errno.ECONNREFUSED, "Connection refused")
+    responses.add(responses.GET, BASE_URL, body=requests.ConnectionError(refused))
     with pytest.raises(TargetUnreachable, match="connection refused") as caught:
         probe(BASE_URL, 5)
     assert caught.value.exit_code == 3
@@ -38,29 +46,51 @@ def test_a_closed_port_is_unreachable_over_real_sockets() -> None:
         probe(f"http://127.0.0.1:{free_port()}/core/casemgr/v3", 2)
 
 
-def test_curl_quotes_everything_and_leaves_transport_headers_to_curl() -> None:
+def test_curl_quotes_everything_and_sends_exactly_the_headers_sent() -> None:
+    body = b'{"subject": "it\'s $HOME; rm -rf /"}'
     exchange = Exchange(
         method="POST",
         url=f"{BASE_URL}/activity/email/general?customer=1000",
         request_headers={
             "Authorization": "Bearer t0k",
-            "Content-Length": "99",
+            "Content-Length": str(len(body)),
             "Connection": "keep-alive",
-            "Accept-Language": "fr-FR",
+            "Content-Type": "",
         },
-        request_body='{"subject": "it\'s $HOME; rm -rf /"}',
+        request_body=body.decode(),
+        sent_body=body,
     )
     argv = shlex.split(exchange.curl())
-    assert argv[:5] == [
+    assert argv[:7] == [
         "curl",
         "-i",
         "-X",
         "POST",
         f"{BASE_URL}/activity/email/general?customer=1000",
+        "--globoff",  # the URL as it is: no [] {} globbing, no /../ squashing
+        "--path-as-is",
     ]
-    assert "Content-Length: 99" not in argv and "Connection: keep-alive" not in argv
-    assert argv[5:7] == ["-H", "Authorization: Bearer t0k"]
-    assert argv[-2:] == ["--data-binary", '{"subject": "it\'s $HOME; rm -rf /"}']
+    headers = [argv[i + 1] for i, arg in enumerate(argv) if arg == "-H"]
+    # as sent (an empty value as curl spells it); curl's own defaults switched off; the
+    # Content-Length curl computes itself from the same bytes
+    assert headers == [
+        "Authorization: Bearer t0k",
+        "Connection: keep-alive",
+        "Content-Type;",
+        "Accept:",
+        "User-Agent:",
+        "Expect:",
+    ]
+    assert argv[-2:] == ["--data-binary", body.decode()]
+
+
+@pytest.mark.parametrize(
+    "body", [b"x" * (QUOTED_BODY_BYTES + 1), b"\xff\xfe not UTF-8", b"@/etc/passwd", b"a\0b"]
+)
+def test_a_body_a_shell_argument_cannot_carry_exactly_is_read_from_a_file(body: bytes) -> None:
+    exchange = Exchange("POST", BASE_URL, {}, request_body="preview", sent_body=body)
+    assert exchange.body_file == f"bodies/{hashlib.sha256(body).hexdigest()}.bin"
+    assert shlex.split(exchange.curl())[-2:] == ["--data-binary", "@" + exchange.body_file]
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="the curl binary is not installed")

@@ -11,7 +11,8 @@ from conformance.catalog import load_catalog
 from conformance.cli import main
 from conformance.errors import ConfigError
 from conformance.selection import select
-from tests.harness.test_cli import PROFILE, conformance
+from tests.harness.test_cli import PROFILE
+from tests.harness.test_inputs import run_counting_reads
 from tests.support import running_mock
 
 
@@ -42,9 +43,10 @@ def test_an_unknown_rule_or_area_exits_2(capsys: pytest.CaptureFixture[str]) -> 
 
 def test_a_selected_run_checks_only_its_rules_and_says_what_it_left_out(tmp_path: Path) -> None:
     with running_mock() as base:
-        proc = conformance("run", "--target", PROFILE, "--base-url", base, "--rule", "GRT-*",
-                           "--report-dir", tmp_path)  # fmt: skip
+        proc, reads = run_counting_reads("run", "--target", PROFILE, "--base-url", base,
+                                         "--rule", "GRT-*", "--report-dir", tmp_path)  # fmt: skip
     assert proc.returncode == 0, proc.stdout[-2000:]
+    assert reads == {"profile.yaml": 1, "rules.yaml": 1, "openapi.yaml": 1}  # loaded once
     results = json.loads((tmp_path / "results.json").read_text())
     statuses = {rule["id"]: rule["status"] for rule in results["rules"]}
     assert {rid for rid, s in statuses.items() if s != "left_out"} == {

@@ -64,3 +64,13 @@ def test_a_member_that_is_no_xml_name_is_written_as_member() -> None:
         b'<customer><member name="a b">x</member><member name="xmlns">y</member>'
         b"<ok>1</ok><ok>true</ok><ok></ok></customer>"
     )
+
+
+@pytest.mark.parametrize("code", FORBIDDEN)
+def test_an_xml_error_naming_a_forbidden_character_is_well_formed(code: int) -> None:
+    """JSON can carry any character in a member name, and the error echoes the name: the XML
+    answer writes what XML cannot hold as U+FFFD, so a client can still read the code."""
+    body, _ = error_body("400-147", f"the member a{chr(code)}b is not allowed", None, True)
+    error = fromstring(body)
+    assert error.findtext("code") == "400-147"
+    assert error.findtext("developerMessage") == "the member a\ufffdb is not allowed"

@@ -19,9 +19,10 @@ MOCK_PROFILE = ROOT / "mock_server" / "data" / "profile.yaml"
 RUNNER = """
 import dataclasses, json, sys
 from pathlib import Path
+from conformance.inputs import load_inputs
 from conformance.scenarios import run_scenarios
 profile, base_url, overrides = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
-results = run_scenarios(Path(profile), base_url=base_url, settings_overrides=overrides)
+results = run_scenarios(load_inputs(Path(profile), base_url=base_url, settings=overrides))
 print(json.dumps([{"id": r.id, "kind": r.kind, "name": r.name, "outcome": r.outcome.value,
                    "rule_ids": list(r.rule_ids), "message": r.message,
                    "exchanges": len(r.exchanges),

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import errno
+import socket
+
 import pytest
 import requests
 import responses
+from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
 
-from conformance.client import ApiClient, Recorder
+from conformance.client import ApiClient, Recorder, nobody_there
 from conformance.errors import Deviation, TargetUnreachable
 from conformance.results import TRIM_AT
 
@@ -54,15 +58,35 @@ def test_large_bodies_are_trimmed_in_the_record() -> None:
 
 @responses.activate
 def test_a_refused_connection_is_recorded_then_raised_as_unreachable() -> None:
-    responses.post(
-        f"{BASE}/activity/email/general",
-        body=requests.ConnectionError("[Errno 111] Connection refused"),
-    )
+    refused = ConnectionRefusedError(errno.ECONNREFUSED, "Connection refused")
+    responses.post(f"{BASE}/activity/email/general", body=requests.ConnectionError(refused))
     recorder = Recorder()
     with pytest.raises(TargetUnreachable, match="unreachable"):
         ApiClient(BASE, 5, recorder).send("POST", "/activity/email/general")
     assert "Connection refused" in (recorder.exchanges[0].error or "")
     assert recorder.exchanges[0].status is None
+
+
+# What requests raises, as its adapter wraps urllib3's errors, which wrap the socket's.
+UNRESOLVABLE = NameResolutionError("no-such.invalid", None, socket.gaierror(-2, "not known"))
+NO_ROUTE = NewConnectionError(None, "unreachable")  # type: ignore[arg-type]
+NO_ROUTE.__cause__ = OSError(errno.EHOSTUNREACH, "No route to host")
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (requests.ConnectionError(MaxRetryError(None, "/", UNRESOLVABLE)), "name not resolved"),  # type: ignore[arg-type]
+        (requests.ConnectionError(MaxRetryError(None, "/", NO_ROUTE)), "no route to host"),  # type: ignore[arg-type]
+        (requests.ConnectionError(ConnectionResetError(errno.ECONNRESET, "reset")), None),
+        (requests.ConnectionError("[Errno 111] Connection refused"), None),  # text decides nothing
+        (requests.ConnectTimeout(), None),
+    ],
+)
+def test_nobody_there_is_decided_by_the_exception_types(
+    error: requests.RequestException, reason: str | None
+) -> None:
+    assert nobody_there(error) == reason
 
 
 @responses.activate

@@ -133,3 +133,33 @@ def test_an_unknown_setting_override_is_refused() -> None:
 def test_a_bad_base_url_override_is_refused() -> None:
     with pytest.raises(ConfigError, match="expected an http"):
         load_profile(MOCK_PROFILE, base_url="not a url")
+
+
+def test_every_mistake_is_reported_at_once_each_with_its_key(tmp_path: Path) -> None:
+    raw = mock_raw()
+    raw.update(colour="blue", read_back="sometimes")
+    raw["data"].update(alias=["a", "b"], department="")
+    raw["settings"].update(max_body_size_kb=-1)
+    path = write(tmp_path, raw)
+    with pytest.raises(ConfigError) as caught:
+        load_profile(path)
+    assert str(caught.value).splitlines() == [
+        f"profile {path}: 5 problems:",
+        "  unknown key(s) colour; known keys: name, base_url, timeout_seconds, read_back, mode, "
+        "settings, tokens, data",
+        "  data.alias: expected a string, got list",
+        "  data.department: must not be empty",
+        "  read_back: expected true or false, got 'sometimes'",
+        "  settings.max_body_size_kb: expected a positive whole number, got -1",
+    ]
+
+
+def test_words_and_digits_are_read_as_the_types_the_schema_allows(tmp_path: Path) -> None:
+    raw = mock_raw()
+    raw.update(read_back="off")
+    raw["settings"].update(secure_messaging=" Yes ", max_body_size_kb="64")
+    raw["data"].update(case_id=1060, department=None)
+    profile = load_profile(write(tmp_path, raw))
+    assert profile.read_back is False and profile.settings.secure_messaging is True
+    assert profile.settings.max_body_size_kb == 64 and profile.data.case_id == "1060"
+    assert profile.data.department is None  # a key set to null is as if absent

@@ -157,15 +157,17 @@ def test_an_xml_error_body_is_read_by_local_names() -> None:
     ],
 )
 def test_the_documented_location(location: str, problem: str | None) -> None:
-    assert response_shape.documented_location_problem(location) == problem
+    assert response_shape.documented_location_problem(location, spec_checks().api) == problem
 
 
 def test_a_201_needs_an_empty_body_and_an_activity_location() -> None:
+    api = spec_checks().api
     ok = response(201, b"", Location="/core/casemgr/v3/activity/1055")
-    assert response_shape.created_id(ok) == "1055" and response_shape.created_problems(ok) == []
-    [body] = response_shape.created_problems(response(201, b"{}", Location="/x/activity/1"))
+    assert response_shape.created_id(ok, api) == "1055"
+    assert response_shape.created_problems(ok, api) == []
+    [body] = response_shape.created_problems(response(201, b"{}", Location="/x/activity/1"), api)
     assert body.rule_id == "EFF-01" and "has a body" in body.cause
-    [missing] = response_shape.created_problems(response(201))
+    [missing] = response_shape.created_problems(response(201), api)
     assert "no Location" in missing.cause
 
 
