@@ -20,6 +20,18 @@ AREAS: tuple[str, ...] = tuple(_CHECKER.schema["$defs"]["area"]["enum"])
 
 
 @dataclass(frozen=True)
+class Passive:
+    """What the validation proxy reads of live traffic to judge a rule (rules.yaml `passive`)."""
+
+    sent: str  # the request-side precondition, as the client is told it ("your client sent ...")
+    step: int = 0  # its step in the operation's check order; 0: a property of every answer
+    schema: tuple[str, ...] = ()  # request-schema attributes whose refusal breaks the rule
+    schema_error: str = ""  # or the kind of schema error (a jsonschema validator) that does
+    never: str = ""  # a code the answer must not carry: the rule says such a request is served
+    level: Level = Level.DOCUMENTED  # the strongest verdict (the precondition may be inferred)
+
+
+@dataclass(frozen=True)
 class Rule:
     id: str
     area: str
@@ -36,6 +48,7 @@ class Rule:
     # Rules a scenario of this one can only see it through (a new customer's department is
     # seen only through the department's lookup): breaking those shows here too.
     observed_through: tuple[str, ...] = ()
+    passive: Passive | None = None  # None: live traffic alone cannot show the rule broken
 
     def level(self, item: str) -> Level:
         """How sure the docs are of `item` (an item the rule leaves out: as its outcome)."""
@@ -135,7 +148,32 @@ def _rule_references(entry: dict[str, Any], codes: set[str], ids: set[str]) -> l
         found.append(f"code {code} does not start with the status")
     if unknown := sorted(set(entry.get("observed_through", ())) - ids):
         found.append(f"observed_through names unknown {unknown}")
+    found += _passive_problems(entry.get("passive"))
     return [f"rule {entry['id']}: {problem}" for problem in found]
+
+
+def _passive_problems(passive: Any) -> list[str]:
+    """The schema allows a phrase or any small mapping; a level must be one of ours."""
+    if isinstance(passive, dict) and passive.get("level", "documented") not in set(Level):
+        return [f"unknown passive level {passive['level']}"]
+    return []
+
+
+def _passive(passive: str | dict[str, Any] | None) -> Passive | None:
+    """The proxy's reading: `every` (a property of every answer), or `step` and `sent`."""
+    if passive is None:
+        return None
+    if isinstance(passive, str) or "every" in passive or "sent" not in passive:
+        what = passive if isinstance(passive, str) else passive.get("every")
+        return Passive(sent=f"every {what}")
+    return Passive(
+        sent=str(passive["sent"]),
+        step=int(passive.get("step", 0)),
+        schema=tuple(str(s) for s in passive.get("schema", ())),
+        schema_error=str(passive.get("schema_error", "")),
+        never=str(passive.get("never", "")),
+        level=Level(passive.get("level", Level.DOCUMENTED.value)),
+    )
 
 
 def _rule(entry: dict[str, Any]) -> Rule:
@@ -154,6 +192,7 @@ def _rule(entry: dict[str, Any]) -> Rule:
         effect=expect.get("effect"),
         evidence={**ITEM_DEFAULTS, **{k: Level(v) for k, v in entry["evidence"].items()}},
         observed_through=tuple(entry.get("observed_through", ())),
+        passive=_passive(entry.get("passive")),
     )
 
 

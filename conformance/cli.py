@@ -7,6 +7,7 @@
                     [--fail-on-difference]
     conformance baseline --results results.json --out FILE
     conformance rules [--format markdown|text]
+    conformance proxy --target PROFILE [--listen HOST:PORT] [--report-dir DIR] [--annotate]
 
 Exit codes: 0 conforms, 1 the server broke a documented rule (or, in reference mode or with
 --fail-on-difference, differed from the reference), 2 usage or configuration error, 3 the
@@ -52,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     base = commands.add_parser("baseline", help="write a baseline of known deviations from a run")
     base.add_argument("--results", type=Path, required=True, help="a run's results.json")
     base.add_argument("--out", type=Path, required=True, help="baseline file to write (YAML)")
+    from conformance.proxy import command as proxy
+
+    proxy.add_arguments(commands.add_parser("proxy", help="judge live traffic to a target"))
     rules = commands.add_parser("rules", help="print the rule catalog")
     rules.add_argument("--format", choices=("markdown", "text"), default="text")
     for sub in commands.choices.values():
@@ -183,6 +187,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return rules_command(args.format)
     if args.command == "baseline":
         return baseline_command(args.results, args.out)
+    if args.command == "proxy":
+        from conformance.proxy.command import run as run_proxy
+
+        return run_proxy(args)
     return run_command(args)
 
 

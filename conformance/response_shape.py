@@ -15,9 +15,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-import requests
 from defusedxml import ElementTree
 from openapi_schema_validator import OAS30Validator
 from werkzeug.datastructures import MIMEAccept
@@ -32,6 +31,20 @@ from conformance.spec import Api, api_of
 VENDOR_CODE = re.compile(r"^(?P<status>[1-5][0-9]{2})-[0-9]+$")
 XML_TYPES = ("application/xml", "text/xml")
 DOCUMENTED_ACCEPT = {"application/json": False, "application/xml": True}  # value -> wants XML
+
+
+class Answer(Protocol):
+    """What these checks read of a response: a `Answer`, or the proxy's view of one
+    (`conformance.proxy.judge.Seen`), so live traffic is judged by the same code."""
+
+    @property
+    def status_code(self) -> int: ...
+    @property
+    def headers(self) -> Mapping[str, str]: ...  # case-insensitive
+    @property
+    def content(self) -> bytes: ...
+    @property
+    def text(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -110,11 +123,11 @@ def wants_xml(accept: str | None) -> bool:
     return max(ranges.quality("application/xml"), named) > ranges.quality("application/json")
 
 
-def media_type(response: requests.Response) -> str:
+def media_type(response: Answer) -> str:
     return response.headers.get("Content-Type", "").split(";")[0].strip().lower()
 
 
-def read_error(response: requests.Response) -> dict[str, Any] | None:
+def read_error(response: Answer) -> dict[str, Any] | None:
     """The error body as a dict, JSON or XML, whatever the Content-Type says; None if neither.
 
     Lenient on purpose: the media type is a property of its own (HDR-05); a scenario still
@@ -131,9 +144,7 @@ def read_error(response: requests.Response) -> dict[str, Any] | None:
 
 
 # ------------------------------------------------------------------ properties of every answer
-def error_problems(
-    checks: SpecChecks, response: requests.Response, accept: str | None
-) -> list[Problem]:
+def error_problems(checks: SpecChecks, response: Answer, accept: str | None) -> list[Problem]:
     """An error answer: the vendor's body (PRT-02), in the format Accept asks for (HDR-05)."""
     status = response.status_code
     level = checks.status_level(status)
@@ -157,7 +168,7 @@ def _prt02(cause: str, level: Level, actual: str, message: str = "") -> Problem:
     return Problem("PRT-02", "body", cause, level, message or cause, "a vendor error body", actual)
 
 
-def _media_problems(response: requests.Response, accept: str | None, level: Level) -> list[Problem]:
+def _media_problems(response: Answer, accept: str | None, level: Level) -> list[Problem]:
     kind = media_type(response) or "(no Content-Type)"
     documented = (accept or "application/json").strip().lower() in DOCUMENTED_ACCEPT
     expected_xml = wants_xml(accept)
@@ -172,7 +183,7 @@ def _media_problems(response: requests.Response, accept: str | None, level: Leve
     return [Problem("HDR-05", "media", cause, level, cause, expected, kind)]
 
 
-def created_problems(response: requests.Response, api: Api) -> list[Problem]:
+def created_problems(response: Answer, api: Api) -> list[Problem]:
     """A 201: no body, and a Location that names the new activity (EFF-01)."""
     problems = []
     if response.content.strip():
@@ -191,7 +202,7 @@ def _eff01(cause: str, expected: str, actual: str) -> Problem:
     return Problem("EFF-01", "effect", cause, None, cause, expected, actual)
 
 
-def created_id(response: requests.Response, api: Api) -> str | None:
+def created_id(response: Answer, api: Api) -> str | None:
     """The new activity's id from a 201's Location (…/activity/{id}), or None."""
     location = response.headers.get("Location") or ""
     match = api.location_tail.search(location.split("?")[0])

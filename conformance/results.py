@@ -234,10 +234,29 @@ class RunMeta:
 
 
 @dataclass(frozen=True)
+class ClientMistake:
+    """Requests that broke the spec, for whoever sent them (the validation proxy's own list):
+    a client's bug, never the server's deviation."""
+
+    rule_id: str  # the rule the request broke; "" for a schema refusal no rule covers
+    sent: str  # what the client sent, worded the same wherever it happens
+    count: int
+    details: tuple[str, ...] = ()  # a few occurrences, in full
+    exchanges: tuple[Exchange, ...] = ()
+
+    @property
+    def message(self) -> str:
+        return f"your client sent {self.sent}"
+
+
+@dataclass(frozen=True)
 class RunResult:
     meta: RunMeta
     checks: tuple[CheckResult, ...]
     fuzz_stats: dict[str, Any] = field(default_factory=dict)
+    # `conformance proxy` only: the clients' mistakes, and what traffic was seen and judged.
+    client_mistakes: tuple[ClientMistake, ...] = ()
+    traffic: dict[str, Any] = field(default_factory=dict)
     # Why the harness stopped sending to the target mid-run (its breaker opened); "" if it did not.
     # Such a run never conforms, baseline or not: most of its checks were never sent.
     target_stopped: str = ""

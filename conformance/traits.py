@@ -34,8 +34,9 @@ class _Cause:
 class TraitLog:
     """What every exchange of a run showed of each trait; one per run."""
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, kind: str = "trait") -> None:
         self.catalog = catalog
+        self.kind = kind  # the proxy judges every passive rule this way: kind "passive"
         self.checked: Counter[str] = Counter()
         self.causes: dict[str, _Cause] = {}
 
@@ -66,7 +67,7 @@ class TraitLog:
         broken = [self._broken(cause) for cause in self.causes.values()]
         held = [
             self._held(rule_id)
-            for rule_id in TRAITS
+            for rule_id in self.checked
             if self.checked[rule_id]
             and not any(c.finding.rule_id == rule_id for c in self.causes.values())
         ]
@@ -76,9 +77,9 @@ class TraitLog:
         finding = cause.finding
         checked = self.checked[finding.rule_id]
         return CheckResult(
-            id=f"trait:{finding.key}",
-            kind="trait",
-            name=f"{TRAITS[finding.rule_id]}: {finding.cause}",
+            id=f"{self.kind}:{finding.key}",
+            kind=self.kind,
+            name=f"{self._name(finding.rule_id)}: {finding.cause}",
             outcome=outcome_of([finding]),
             rule_ids=(finding.rule_id,),
             area=self.catalog.get(finding.rule_id).area,
@@ -86,7 +87,7 @@ class TraitLog:
             expected=finding.expected,
             actual=finding.actual,
             exchanges=tuple(cause.samples),
-            fingerprint=f"trait:{finding.rule_id}",
+            fingerprint=f"{self.kind}:{finding.rule_id}",
             findings=(finding,),
             count=cause.count,
         )
@@ -94,13 +95,16 @@ class TraitLog:
     def _held(self, rule_id: str) -> CheckResult:
         checked = self.checked[rule_id]
         return CheckResult(
-            id=f"trait:{rule_id}",
-            kind="trait",
-            name=TRAITS[rule_id],
+            id=f"{self.kind}:{rule_id}",
+            kind=self.kind,
+            name=self._name(rule_id),
             outcome=Outcome.PASSED,
             rule_ids=(rule_id,),
             area=self.catalog.get(rule_id).area,
             message=f"held in all {checked} exchanges",
-            fingerprint=f"trait:{rule_id}",
+            fingerprint=f"{self.kind}:{rule_id}",
             count=checked,
         )
+
+    def _name(self, rule_id: str) -> str:
+        return TRAITS.get(rule_id) or self.catalog.get(rule_id).title

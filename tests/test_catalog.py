@@ -120,3 +120,16 @@ def test_the_schema_names_the_evidence_items_and_levels_the_harness_knows() -> N
     defs = json.loads(SCHEMA_PATH.read_text())["$defs"]
     assert tuple(defs["item"]["enum"]) == ITEMS
     assert defs["level"]["enum"] == [level.value for level in Level]
+
+
+def test_every_passive_rule_has_a_judge_and_every_judge_a_passive_rule() -> None:
+    """rules.yaml `passive` says what the proxy judges; conformance.proxy.judge judges it."""
+    from conformance.proxy.judge import EVERY, JUDGED_WITH_BREACHES, JUDGES
+
+    passive = {rule.id: rule.passive for rule in load_catalog().rules if rule.passive}
+    by_schema = {rid for rid, p in passive.items() if p.schema or p.schema_error}
+    judged = set(JUDGES) | set(EVERY) | set(JUDGED_WITH_BREACHES) | by_schema
+    assert judged == set(passive)
+    assert not set(JUDGES) & by_schema  # one judge per rule
+    every = {rid for rid, p in passive.items() if not p.step}
+    assert every == set(EVERY) | {"PRT-03"}
