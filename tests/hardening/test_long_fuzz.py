@@ -1,4 +1,4 @@
-"""A long fuzzing run against the mock (thousands of cases) finds nothing.
+"""A long fuzzing run against the mock (about a thousand cases, or as many as asked) finds nothing.
 
 The harness's own fuzzing stage (Schemathesis, positive and negative cases judged by the seed's
 rules) with a fixed seed, so a finding reproduces with the same command.
@@ -7,6 +7,7 @@ rules) with a fixed seed, so a finding reproduces with the same command.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,9 +16,12 @@ import pytest
 
 from tests.support import ROOT, running_mock
 
-# Per operation and mode: about 2,100 cases (at least 2,000 are required below). It was 1,000
-# until the vendor's Customer model made each generated body larger and the run took 159 s.
-MAX_EXAMPLES = 700
+# Per operation and mode; a run sends about three cases an example (two modes of the create, the
+# read-back), and nearly all of them are required below. CI's whole run must stay under ten
+# minutes on two cores, so the default is 300 (~900 cases, ~45 s); LONG_FUZZ_EXAMPLES=700 is the
+# 2,100-case run (~110 s) worth doing after a change to the spec, the mock's validation or fuzzing.
+MAX_EXAMPLES = int(os.environ.get("LONG_FUZZ_EXAMPLES", "300"))
+MIN_CASES = MAX_EXAMPLES * 28 // 10
 SEED = 20261127
 CONFORMANCE = Path(sys.executable).with_name("conformance")
 
@@ -49,5 +53,5 @@ def test_a_long_fuzzing_run_against_the_mock_finds_nothing(tmp_path: Path) -> No
     findings = [c for c in results["checks"] if c["outcome"] in ("failed", "error")]
     assert findings == [], json.dumps(findings, indent=1)[:4000]
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
-    assert stats["cases_total"] >= 2000, stats
+    assert stats["cases_total"] >= MIN_CASES, stats
     assert not stats["stopped"], stats
