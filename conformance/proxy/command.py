@@ -25,10 +25,11 @@ from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
 from conformance import yamldoc
-from conformance.catalog import Catalog, load_catalog
+from conformance.catalog import Catalog
 from conformance.client import MAX_BODY_BYTES
 from conformance.errors import ConfigError
-from conformance.profile import Profile, load_profile
+from conformance.inputs import RunInputs, load_inputs
+from conformance.profile import Profile
 from conformance.settings import PROJECT_ROOT, HarnessSettings
 
 if TYPE_CHECKING:  # the forwarder's libraries load when the proxy starts, not for every command
@@ -74,37 +75,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 @dataclass(frozen=True)
 class ProxyPlan:
-    """Everything the proxy needs, read and checked before it listens."""
+    """Everything the proxy needs, read and checked before it listens: the same inputs a run
+    reads (profile, catalog, spec), read once, and where to listen and report."""
 
-    profile: Profile
-    catalog: Catalog
-    spec: dict[str, Any]
-    spec_bytes: bytes
+    inputs: RunInputs
     host: str
     port: int
     report_dir: Path
     annotate: bool
 
+    @property
+    def profile(self) -> Profile:
+        return self.inputs.profile
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.inputs.catalog
+
 
 def plan(args: argparse.Namespace) -> ProxyPlan:
     harness = HarnessSettings(spec_path=args.spec) if args.spec else HarnessSettings()
-    profile = load_profile(args.target, base_url=args.base_url)
-    try:
-        spec_bytes = harness.spec_path.read_bytes()
-        spec = yamldoc.parse(spec_bytes.decode("utf-8"))
-    except (OSError, UnicodeDecodeError, yamldoc.YAMLError) as exc:
-        raise ConfigError(f"cannot read the spec {harness.spec_path}: {exc}") from exc
+    inputs = load_inputs(args.target, base_url=args.base_url, harness=harness)
     host, port = parse_listen(args.listen)
-    return ProxyPlan(
-        profile,
-        load_catalog(harness.catalog_path),
-        spec,
-        spec_bytes,
-        host,
-        port,
-        args.report_dir,
-        args.annotate,
-    )
+    return ProxyPlan(inputs, host, port, args.report_dir, args.annotate)
 
 
 def parse_listen(text: str) -> tuple[str, int]:
@@ -132,8 +125,9 @@ class Proxy:
         self.plan = plan
         profile = plan.profile
         base_path = urlsplit(profile.base_url).path
-        judge = Judge(plan.catalog, plan.spec, profile, base_path)
-        self.session = Session(judge, profile.name, profile.base_url, plan.spec_bytes)
+        spec = yamldoc.parse(plan.inputs.spec_text)
+        judge = Judge(plan.catalog, spec, profile, base_path)
+        self.session = Session(judge, profile.name, profile.base_url, plan.inputs.spec_bytes)
         self.app = Forwarder(
             profile.base_url,
             self.session,
