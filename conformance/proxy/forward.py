@@ -27,7 +27,7 @@ from multidict import CIMultiDict
 from yarl import URL
 
 from conformance.proxy.judge import Judgement, Seen
-from conformance.proxy.session import Session, fault_exchange
+from conformance.proxy.session import Session
 from conformance.response_shape import wants_xml
 
 Scope = MutableMapping[str, Any]
@@ -171,14 +171,16 @@ class Forwarder:
                 await self._fault(send, seen, started, status, kind, why)
                 return
             why = f"the target's answer broke off after its headers: {why}"
-            self.session.fault(f"{kind} mid-answer", why, fault_exchange(seen, _ms(started), why))
+            self.session.fault(
+                f"{kind} mid-answer", why, self.session.exchange(seen, _ms(started), why)
+            )
             raise  # the client's connection is cut: a truncated answer must not look whole
         self.session.record(relay.seen(seen), _ms(started))
 
     async def _fault(
         self, send: Send, seen: Seen, started: float, status: int, kind: str, why: str
     ) -> None:
-        self.session.fault(kind, why, fault_exchange(seen, _ms(started), why))
+        self.session.fault(kind, why, self.session.exchange(seen, _ms(started), why))
         await _error(send, status, why, seen.request_headers.get("Accept"))
 
 

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from conformance.catalog import Catalog
 from conformance.proxy.judge import Judge, Judgement, Mistake, Seen
@@ -74,7 +75,7 @@ class Session:
         if self.judge.is_operation(seen):
             self.counts["operation"] += 1
         exchange = (
-            _exchange(seen, elapsed_ms) if judgement.violations or judgement.mistakes else None
+            self.exchange(seen, elapsed_ms) if judgement.violations or judgement.mistakes else None
         )
         for rule_id, problems in judgement.observed.items():
             self.log.observe(rule_id, problems, exchange)
@@ -84,6 +85,12 @@ class Session:
             1 for c in self.log.causes.values() if c.finding.is_deviation
         )
         return judgement
+
+    def exchange(self, seen: Seen, elapsed_ms: float, error: str | None = None) -> Exchange:
+        """A sample of one exchange, addressed to the upstream with the exact bytes the client
+        sent, so its curl line reproduces it against the target without the proxy."""
+        parts = urlsplit(self.base_url)
+        return _exchange(seen, f"{parts.scheme}://{parts.netloc}", elapsed_ms, error)
 
     def _mistake(self, mistake: Mistake, exchange: Exchange | None) -> None:
         self.counts["mistakes"] += 1
@@ -140,10 +147,10 @@ class Session:
         ]
 
 
-def _exchange(seen: Seen, elapsed_ms: float, error: str | None = None) -> Exchange:
+def _exchange(seen: Seen, origin: str, elapsed_ms: float, error: str | None) -> Exchange:
     return Exchange(
         method=seen.method,
-        url=seen.target,
+        url=origin + seen.target,
         request_headers=_headers(seen.request_headers.items()),
         request_body=trim(seen.request_body.decode("utf-8", errors="replace")),
         status=seen.status_code or None,
@@ -151,12 +158,8 @@ def _exchange(seen: Seen, elapsed_ms: float, error: str | None = None) -> Exchan
         response_body=trim(seen.text, TRIM_AT),
         elapsed_ms=round(elapsed_ms, 1),
         error=error,
+        sent_body=seen.request_body,
     )
-
-
-def fault_exchange(seen: Seen, elapsed_ms: float, error: str) -> Exchange:
-    """A sample of an exchange the upstream never answered."""
-    return _exchange(seen, elapsed_ms, error)
 
 
 def _headers(items: Iterable[tuple[str, str]]) -> dict[str, str]:

@@ -14,6 +14,7 @@ from conformance import yamldoc
 from conformance.catalog import load_catalog
 from conformance.profile import load_profile
 from conformance.proxy.judge import Judge, Seen
+from conformance.proxy.session import Session
 from conformance.settings import PROJECT_ROOT
 from tests.proxy.support import MOCK_PROFILE
 
@@ -273,3 +274,14 @@ def test_a_q_list_is_read_as_the_server_chooses() -> None:
     judgement = JUDGE.judge(seen(CREATED, **browser))
     assert not judgement.violations and not judgement.mistakes
     assert not JUDGE.judge(seen(error("406-100"), body=b"", **browser)).violations
+
+
+def test_a_sample_exchange_reproduces_against_the_target_with_the_bytes_sent() -> None:
+    """The report's curl line for a judged exchange goes to the upstream, not the proxy, and
+    sends the very body the client sent (a sample used to carry no body and a bare path)."""
+    session = Session(JUDGE, "mock", "http://127.0.0.1:9/core/casemgr/v3", b"spec")
+    body = b'{"subject": "' + b"x" * 5000 + b'"}'
+    exchange = session.exchange(seen(error("400-152"), target=f"{OPERATION}?a=1", body=body), 1.0)
+    assert exchange.url == f"http://127.0.0.1:9{OPERATION}?a=1"
+    assert exchange.sent_body == body
+    assert exchange.body_file and f"@{exchange.body_file}" in exchange.curl()
