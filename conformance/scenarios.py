@@ -1,7 +1,6 @@
 """Run the Gherkin scenarios against a target, in this process, and return one result each.
 
-    inputs = load_inputs(Path("mock_server/data/profile.yaml"),
-                         base_url="http://127.0.0.1:8080/core/casemgr/v3")
+    inputs = load_inputs(Path("mock_server/data/profile.yaml"), base_url=mock_base_url)
     results = run_scenarios(inputs)
 
 pytest runs with the harness's own ini (conformance/scenario_tests/pytest.ini), so the project's

@@ -679,8 +679,8 @@ def _created(judge: Judge, seen: Seen, request: Request) -> list[Problem] | None
     )
     if where and not problems:
         cause = f"the Location is not the documented one: {where}"
-        problems.append(_problem("EFF-01", "effect", cause, "/core/casemgr/v3/activity/{id}",
-                                 location or ""))  # fmt: skip
+        expected = judge.spec_checks.api.location_template
+        problems.append(_problem("EFF-01", "effect", cause, expected, location or ""))
     return problems
 
 
