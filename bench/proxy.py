@@ -29,7 +29,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from tests.support import BASE_PATH, free_port, running_process  # noqa: E402
+from tests.support import BASE_PATH, free_port, proxy_argv, running_process  # noqa: E402
 
 LUA = ROOT / "bench" / "lua"
 PROFILE = ROOT / "mock_server" / "data" / "profile.yaml"
@@ -60,18 +60,7 @@ def servers(tmp: Path) -> Iterator[tuple[str, str]]:
         str(mock_port),
         "--quiet",
     ]
-    proxy = [
-        sys.executable,
-        "-m",
-        "conformance.cli",
-        "proxy",
-        "--target",
-        str(tmp / "profile.yaml"),
-        "--listen",
-        f"127.0.0.1:{proxy_port}",
-        "--report-dir",
-        str(tmp / "report"),
-    ]
+    proxy = proxy_argv(tmp / "profile.yaml", proxy_port, tmp / "report")
     with (
         running_process(mock, f"http://127.0.0.1:{mock_port}/mock/health", 60),
         running_process(proxy, f"http://127.0.0.1:{proxy_port}/_conformance/health", 60),

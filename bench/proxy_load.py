@@ -32,7 +32,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from tests.support import BASE_PATH, free_port, running_process  # noqa: E402
+from tests.support import BASE_PATH, free_port, proxy_argv, running_process  # noqa: E402
 
 OPERATION = f"{BASE_PATH}/activity/email/general"
 PROFILE = ROOT / "mock_server" / "data" / "profile.yaml"
@@ -211,18 +211,7 @@ def servers(tmp: Path) -> Iterator[tuple[int, int, int]]:
     profile["base_url"] = f"http://127.0.0.1:{upstream_port}{BASE_PATH}"
     (tmp / "profile.yaml").write_text(yaml.safe_dump(profile))
     upstream = [sys.executable, __file__, "--upstream", str(upstream_port)]
-    proxy = [
-        sys.executable,
-        "-m",
-        "conformance.cli",
-        "proxy",
-        "--target",
-        str(tmp / "profile.yaml"),
-        "--listen",
-        f"127.0.0.1:{proxy_port}",
-        "--report-dir",
-        str(tmp / "report"),
-    ]
+    proxy = proxy_argv(tmp / "profile.yaml", proxy_port, tmp / "report")
     with (
         running_process(upstream, f"http://127.0.0.1:{upstream_port}/mock/health", 30),
         running_process(proxy, f"http://127.0.0.1:{proxy_port}/_conformance/health", 30) as p,

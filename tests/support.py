@@ -105,3 +105,10 @@ def running_mock(*flags: str) -> Iterator[str]:
     ]
     with serve(argv, port) as root:
         yield root + BASE_PATH
+
+
+def proxy_argv(profile: Path, port: int, report_dir: Path) -> list[str]:
+    """`conformance proxy` in front of the profile's base_url, listening on 127.0.0.1:port."""
+    listen = f"127.0.0.1:{port}"
+    return [sys.executable, "-m", "conformance.cli", "proxy", "--target", str(profile),
+            "--listen", listen, "--report-dir", str(report_dir)]  # fmt: skip
