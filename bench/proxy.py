@@ -15,9 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
-import shutil
-import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -29,18 +26,11 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench.workloads import WORKLOADS, ensure_wrk, run_wrk  # noqa: E402
 from tests.support import BASE_PATH, free_port, proxy_argv, running_process  # noqa: E402
 
-LUA = ROOT / "bench" / "lua"
 PROFILE = ROOT / "mock_server" / "data" / "profile.yaml"
 CREATE = f"{BASE_PATH}/activity/email/general"
-WORKLOADS = {"json": "json_create.lua", "xml": "xml_create.lua", "rejected": "rejected.lua"}
-
-
-def ensure_wrk() -> str:
-    if not shutil.which("wrk"):
-        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, timeout=600)
-    return shutil.which("wrk") or "wrk"
 
 
 @contextmanager
@@ -69,24 +59,8 @@ def servers(tmp: Path) -> Iterator[tuple[str, str]]:
 
 
 def wrk(binary: str, url: str, workload: str, connections: int, seconds: int) -> dict[str, float]:
-    argv = [
-        binary,
-        "-t1",
-        f"-c{connections}",
-        f"-d{seconds}s",
-        "--timeout",
-        "10s",
-        "-s",
-        WORKLOADS[workload],
-        url,
-    ]
-    out = subprocess.run(
-        argv, cwd=LUA, capture_output=True, text=True, check=True, timeout=seconds + 60
-    ).stdout
-    match = re.search(r"^BENCH_JSON (.*)$", out, re.M)
-    if not match:
-        raise RuntimeError(f"wrk printed no BENCH_JSON line:\n{out}")
-    raw = json.loads(match.group(1))
+    """One round of bench.workloads' wrk (one thread), as req/s and p50/p99 in ms."""
+    raw = run_wrk(binary, url, workload, connections, seconds, threads=1)
     return {
         "rps": raw["requests"] / (raw["duration_us"] / 1e6),
         "p50": raw["p50"] / 1000,
