@@ -27,7 +27,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from bench.workloads import WORKLOADS, ensure_wrk, run_wrk  # noqa: E402
-from tests.support import BASE_PATH, free_port, proxy_argv, running_process  # noqa: E402
+from tests.support import BASE_PATH, free_port, mock_argv, proxy_argv, running_process  # noqa: E402
 
 PROFILE = ROOT / "mock_server" / "data" / "profile.yaml"
 CREATE = f"{BASE_PATH}/activity/email/general"
@@ -40,16 +40,7 @@ def servers(tmp: Path) -> Iterator[tuple[str, str]]:
     profile = yaml.safe_load(PROFILE.read_text())
     profile["base_url"] = f"http://127.0.0.1:{mock_port}{BASE_PATH}"
     (tmp / "profile.yaml").write_text(yaml.safe_dump(profile))
-    mock = [
-        sys.executable,
-        "-m",
-        "mock_server",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(mock_port),
-        "--quiet",
-    ]
+    mock = mock_argv(mock_port)
     proxy = proxy_argv(tmp / "profile.yaml", proxy_port, tmp / "report")
     with (
         running_process(mock, f"http://127.0.0.1:{mock_port}/mock/health", 60),

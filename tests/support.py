@@ -90,21 +90,14 @@ def _wait_ready(proc: subprocess.Popen[bytes], url: str, timeout: float, log: IO
 def running_mock(*flags: str) -> Iterator[str]:
     """The reference mock in a subprocess; yields the API base URL (…/core/casemgr/v3)."""
     port = free_port()
-    argv = [
-        sys.executable,
-        "-m",
-        "mock_server",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--quiet",
-        "--connexion-stack",
-        MOCK_STACK,
-        *flags,
-    ]
-    with serve(argv, port) as root:
+    with serve(mock_argv(port, *flags), port) as root:
         yield root + BASE_PATH
+
+
+def mock_argv(port: int, *flags: str) -> list[str]:
+    """The reference mock on 127.0.0.1:port, quiet, on the stack the test run asks for."""
+    return [sys.executable, "-m", "mock_server", "--host", "127.0.0.1", "--port", str(port),
+            "--quiet", "--connexion-stack", MOCK_STACK, *flags]  # fmt: skip
 
 
 def proxy_argv(profile: Path, port: int, report_dir: Path) -> list[str]:
